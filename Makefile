@@ -1,0 +1,45 @@
+# make run   - set up, load demo content and serve the site on http://127.0.0.1:8000 (SQLite, DEBUG on)
+# make test  - set up and run the whole suite (unit, admin, importer and browser journeys)
+# See README.md for the other targets.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-e2e test-postgres serve setup setup-dev migrations-check clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+
+setup-dev: $(VENV)/.dev
+
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo_content
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup-dev migrations-check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-e2e: setup-dev
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+migrations-check: setup-dev
+	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test-postgres: setup-dev
+	bin/with-postgres $(MAKE) test
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

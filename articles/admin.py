@@ -1,0 +1,114 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .models import Article, Photo
+
+
+def photo_thumbnail(photo, height=60):
+    if not photo or not photo.image:
+        return "—"
+    return format_html(
+        '<img class="newsroom-thumb" src="{}" alt="{}" height="{}">',
+        photo.image.url,
+        photo.alt_text,
+        height,
+    )
+
+
+class PhotoInline(admin.StackedInline):
+    model = Photo
+    extra = 1
+    fields = ("preview", "image", "caption", "credit", "alt_text", "position")
+    readonly_fields = ("preview",)
+    formfield_overrides = {
+        models.ImageField: {"widget": forms.ClearableFileInput(attrs={"accept": "image/*"})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
+    }
+
+    @admin.display(description="Preview")
+    def preview(self, photo):
+        return photo_thumbnail(photo, height=120)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = (
+        "headline",
+        "thumbnail",
+        "region_list",
+        "status",
+        "is_published",
+        "published_at",
+        "photo_count",
+        "tag_list",
+        "author",
+    )
+    list_display_links = ("headline",)
+    list_filter = ("status", "regions", "published_at")
+    list_select_related = ("author",)
+    search_fields = ("headline", "summary", "body", "byline", "source")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("headline",)}
+    readonly_fields = ("author", "created_at", "updated_at")
+    inlines = [PhotoInline]
+    actions = ["publish", "unpublish"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ("headline", "slug", "summary", "body")}),
+        ("Source and date line", {"fields": ("byline", "source")}),
+        ("Regions and tags", {"fields": ("regions", "tags")}),
+        ("Publishing", {"fields": ("status", "published_at", "author", "created_at", "updated_at")}),
+    ]
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
+
+    class Media:
+        css = {"all": ["newsroom/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_listing()
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Photo")
+    def thumbnail(self, article):
+        return photo_thumbnail(article.lead_photo, height=40)
+
+    @admin.display(description="Regions")
+    def region_list(self, article):
+        return ", ".join(region.name for region in article.regions.all()) or "City-wide"
+
+    @admin.display(description="Tags")
+    def tag_list(self, article):
+        return ", ".join(tag.name for tag in article.tags.all())
+
+    @admin.display(description="Photos")
+    def photo_count(self, article):
+        return len(article.photos.all())
+
+    @admin.display(description="Live", boolean=True)
+    def is_published(self, article):
+        return article.is_published
+
+    @admin.action(description="Publish the selected stories", permissions=["change"])
+    def publish(self, request, queryset):
+        count = 0
+        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.PUBLISHED
+            article.save()
+            count += 1
+        self.message_user(request, f"Published {count} stories.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected stories (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.filter(status=Article.Status.PUBLISHED).update(
+            status=Article.Status.DRAFT, updated_at=timezone.now()
+        )
+        self.message_user(request, f"Moved {count} stories back to draft.", messages.SUCCESS)

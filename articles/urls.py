@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("stories/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag-detail"),
+]

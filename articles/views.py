@@ -1,0 +1,66 @@
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from regions.models import Region
+
+from .models import Article
+
+HOME_LATEST_COUNT = 10
+HOME_PER_REGION_COUNT = 3
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published()
+        by_region = published.latest_by_region(per_region=HOME_PER_REGION_COUNT)
+        region_sections = [
+            (region, by_region[region.pk]) for region in Region.objects.all() if region.pk in by_region
+        ]
+        return super().get_context_data(
+            latest_articles=published.for_listing()[:HOME_LATEST_COUNT],
+            region_sections=region_sections,
+            **kwargs,
+        )
+
+
+class ArticleListView(ListView):
+    """Shared by the region and tag pages: published stories, newest first, 20 a page."""
+
+    paginate_by = 20
+    context_object_name = "articles"
+
+    def published_articles(self):
+        return Article.objects.published().for_listing()
+
+
+class TagArticleListView(ArticleListView):
+    template_name = "articles/tag_article_list.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return self.published_articles().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    context_object_name = "article"
+
+    def get_queryset(self):
+        # Newsroom staff may preview drafts and scheduled stories at their public address.
+        if self.request.user.has_perm("articles.change_article"):
+            articles = Article.objects.all()
+        else:
+            articles = Article.objects.published()
+        return articles.for_listing()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object.is_published:
+            add_never_cache_headers(response)
+        return response
