@@ -87,7 +87,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Tags")
     def tag_list(self, article):
-        return ", ".join(tag.name for tag in article.tags.all())
+        return ", ".join(sorted(tag.name for tag in article.tags.all()))
 
     @admin.display(description="Photos")
     def photo_count(self, article):

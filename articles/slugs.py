@@ -1,3 +1,5 @@
+import unicodedata
+
 from anyascii import anyascii
 from django.utils.text import slugify
 
@@ -10,7 +12,7 @@ def ascii_slug(text, max_length=200, fallback="story"):
     ("青岛新闻" -> "qing-dao-xin-wen"); a headline with nothing to transliterate
     (only punctuation, say) gets the fallback.
     """
-    spaced = "".join(ch if ch.isascii() else f" {anyascii(ch)} " for ch in text)
+    spaced = "".join(f" {anyascii(ch)} " if _is_wide(ch) else anyascii(ch) for ch in text)
     slug = slugify(spaced)[:max_length].strip("-")
     return slug or fallback
 
@@ -29,3 +31,8 @@ def unique_slug(instance, text, slug_field="slug"):
         candidate = f"{base}-{n}"
         n += 1
     return candidate
+
+
+def _is_wide(char):
+    """CJK ideographs and full-width forms: each one is a word of its own."""
+    return unicodedata.east_asian_width(char) in ("W", "F")

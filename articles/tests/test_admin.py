@@ -1,0 +1,181 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles import validators
+from articles.models import Article, Photo
+from articles.tests.factories import image_upload, make_article, make_photo
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+
+
+def story_form(**overrides):
+    """The admin add form as a browser posts it, with one or more photo inline rows."""
+    laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
+    data = {
+        "headline": "Laoshan tea pickers start the spring harvest",
+        "slug": "",
+        "summary": "Early warmth brings the first leaves a week ahead of schedule.",
+        "body": "First paragraph.\r\n\r\nSecond paragraph.\r\n\r\nThird paragraph.",
+        "byline": "By Zhang Yi",
+        "source": "chinadaily.com.cn",
+        "regions": [laoshan.pk, jimo.pk],
+        "tags": "Tea, Farming, Spring",
+        "status": "published",
+        "published_at_0": "",
+        "published_at_1": "",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def add_photo_rows(data, *files):
+    for index, upload in enumerate(files):
+        data.update(
+            {
+                f"photos-{index}-image": upload,
+                f"photos-{index}-caption": f"Caption {index}",
+                f"photos-{index}-credit": f"Photo by Wang Lei {index}",
+                f"photos-{index}-alt_text": f"Alt text {index}",
+                f"photos-{index}-position": str(index),
+            }
+        )
+    data["photos-TOTAL_FORMS"] = str(len(files))
+    return data
+
+
+def test_journalist_adds_a_story_with_two_photos_and_three_tags(admin_client, admin_user):
+    data = add_photo_rows(story_form(), image_upload("one.jpg"), image_upload("two.png", fmt="PNG"))
+
+    response = admin_client.post(ADD_URL, data, follow=True)
+
+    assert response.status_code == 200
+    assert "was added successfully" in response.content.decode()
+    article = Article.objects.get()
+    assert article.slug == "laoshan-tea-pickers-start-the-spring-harvest"
+    assert article.author == admin_user
+    assert article.is_published
+    assert sorted(article.tags.names()) == ["Farming", "Spring", "Tea"]
+    assert sorted(article.regions.values_list("slug", flat=True)) == ["jimo", "laoshan"]
+    assert article.body_html.count("<p>") == 3
+    photos = list(article.photos.all())
+    assert [(p.caption, p.image_width, p.image_height) for p in photos] == [
+        ("Caption 0", 640, 427),
+        ("Caption 1", 640, 427),
+    ]
+    assert photos[0].image.storage.exists(photos[0].image.name)
+
+    for url in [
+        Region.objects.get(slug="laoshan").get_absolute_url(),
+        reverse("articles:tag-detail", kwargs={"slug": "tea"}),
+        article.get_absolute_url(),
+    ]:
+        assert article.headline in admin_client.get(url).content.decode()
+
+
+def test_a_rejected_upload_keeps_everything_else_typed(admin_client):
+    not_an_image = SimpleUploadedFile("not-a-photo.jpg", b"just some text, not a JPEG", content_type="image/jpeg")
+    data = add_photo_rows(story_form(), not_an_image)
+
+    response = admin_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Upload a valid image" in page
+    assert 'value="Laoshan tea pickers start the spring harvest"' in page
+    assert "Second paragraph." in page
+    assert "Tea, Farming, Spring" in page or 'value="Farming, Spring, Tea"' in page
+    assert "Early warmth brings the first leaves" in page
+    assert Article.objects.count() == 0
+    assert Photo.objects.count() == 0
+
+
+def test_an_oversized_upload_is_refused_with_a_clear_message(admin_client, monkeypatch):
+    big = image_upload("big.png", width=2000, height=2000, fmt="PNG")
+    monkeypatch.setattr(validators, "MAX_PHOTO_BYTES", big.size - 1)
+    response = admin_client.post(ADD_URL, add_photo_rows(story_form(), big))
+    assert "the largest accepted is" in response.content.decode()
+    assert Article.objects.count() == 0
+
+
+def test_a_photo_without_alt_text_is_refused(admin_client):
+    data = add_photo_rows(story_form(), image_upload())
+    data["photos-0-alt_text"] = ""
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Article.objects.count() == 0
+
+
+def test_editing_keeps_the_original_author(client, admin_user):
+    article = make_article(author=admin_user)
+    other = User.objects.create_superuser("second", password="pw")
+    client.force_login(other)
+    data = story_form(headline="Edited", slug=article.slug)
+    data.update({"published_at_0": "2025-05-26", "published_at_1": "09:00:00"})
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Edited"
+    assert article.author == admin_user
+
+
+def test_changelist_shows_thumbnails_regions_and_tags_in_fixed_queries(admin_client):
+    laoshan = Region.objects.get(slug="laoshan")
+
+    def add_stories(count):
+        for _ in range(count):
+            article = make_article(regions=[laoshan], tags=["tea", "spring"])
+            make_photo(article)
+
+    url = reverse("admin:articles_article_changelist")
+    add_stories(3)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+    add_stories(30)
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(url)
+    assert len(few) == len(many)
+    page = response.content.decode()
+    assert 'class="newsroom-thumb"' in page
+    assert "Laoshan" in page and "spring, tea" in page
+
+
+def test_publish_action_publishes_drafts(admin_client):
+    draft = make_article(published=False, published_at=None)
+    response = admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "Published 1 stories." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_published
+
+
+def test_unpublish_action_hides_a_story(admin_client, client):
+    story = make_article()
+    admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish", "_selected_action": [story.pk]},
+    )
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_admin_search_and_filters_work(admin_client):
+    make_article(headline="Findable tea story", regions=[Region.objects.get(slug="laoshan")])
+    changelist = reverse("admin:articles_article_changelist")
+    assert "Findable tea story" in admin_client.get(changelist, {"q": "findable"}).content.decode()
+    laoshan = Region.objects.get(slug="laoshan")
+    response = admin_client.get(changelist, {"regions__id__exact": laoshan.pk, "status__exact": "published"})
+    assert "Findable tea story" in response.content.decode()

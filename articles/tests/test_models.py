@@ -1,0 +1,84 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, render_body
+from articles.tests.factories import make_article, make_photo
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_manager_matrix():
+    """Only a story marked published whose publication time has come is visible."""
+    past = timezone.now() - timedelta(hours=1)
+    future = timezone.now() + timedelta(hours=1)
+    visible = Article.objects.create(headline="past published", body="x", status="published", published_at=past)
+    Article.objects.create(headline="future published", body="x", status="published", published_at=future)
+    Article.objects.create(headline="past draft", body="x", status="draft", published_at=past)
+    Article.objects.create(headline="future draft", body="x", status="draft", published_at=future)
+    Article.objects.create(headline="undated draft", body="x", status="draft")
+    assert list(Article.objects.published()) == [visible]
+
+
+def test_publishing_without_a_time_sets_it_to_now():
+    before = timezone.now()
+    article = Article.objects.create(headline="h", body="b", status=Article.Status.PUBLISHED)
+    assert before <= article.published_at <= timezone.now()
+    assert article.is_published
+
+
+def test_a_draft_keeps_an_empty_publication_time():
+    article = Article.objects.create(headline="h", body="b")
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at is None
+    assert not article.is_published
+
+
+def test_body_html_is_rendered_at_save_as_escaped_paragraphs():
+    article = make_article(body="First <b>bold</b> line\nsame paragraph\n\n\nSecond & last <script>alert(1)</script>")
+    assert article.body_html == (
+        "<p>First &lt;b&gt;bold&lt;/b&gt; line<br>same paragraph</p>\n\n"
+        "<p>Second &amp; last &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
+
+
+def test_body_html_follows_body_on_save_with_update_fields():
+    article = make_article(body="Old")
+    article.body = "New"
+    article.save(update_fields=["body"])
+    article.refresh_from_db()
+    assert article.body_html == "<p>New</p>"
+
+
+def test_render_body_handles_windows_line_endings():
+    assert render_body("One\r\n\r\nTwo\r\n") == "<p>One</p>\n\n<p>Two</p>"
+
+
+def test_lead_photo_is_the_lowest_position():
+    article = make_article()
+    second = make_photo(article, position=2)
+    first = make_photo(article, position=1)
+    assert article.lead_photo == first
+    assert article.further_photos == [second]
+
+
+def test_photo_records_image_dimensions():
+    photo = make_photo(make_article())
+    assert (photo.image_width, photo.image_height) == (640, 427)
+
+
+def test_latest_by_region_returns_the_newest_few_per_region():
+    laixi = Region.objects.get(slug="laixi")
+    jimo = Region.objects.get(slug="jimo")
+    laixi_stories = [make_article(regions=[laixi], days_ago=d) for d in (5, 1, 3, 2)]
+    both = make_article(regions=[laixi, jimo], days_ago=4)
+    make_article(regions=[jimo], published=False, days_ago=0)
+    make_article(regions=[jimo], days_ago=-1)  # scheduled for tomorrow
+
+    by_region = Article.objects.published().latest_by_region(per_region=3)
+
+    assert by_region[laixi.pk] == [laixi_stories[1], laixi_stories[3], laixi_stories[2]]
+    assert by_region[jimo.pk] == [both]
+    assert set(by_region) == {laixi.pk, jimo.pk}
