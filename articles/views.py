@@ -39,6 +39,8 @@ class ArticleListView(ListView):
 
 class TagArticleListView(ArticleListView):
     template_name = "articles/tag_article_list.html"
+    # A tag used only on drafts must not reveal itself: no published story, no page.
+    allow_empty = False
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])

@@ -176,6 +176,12 @@ def test_every_page_has_the_region_navigation(client, laoshan):
             assert f'href="{region.get_absolute_url()}"' in page
 
 
+def test_a_tag_used_only_on_drafts_has_no_page(client):
+    make_article(tags=["secret-merger"], published=False)
+    make_article(tags=["secret-merger"], days_ago=-1)
+    assert client.get(reverse("articles:tag-detail", kwargs={"slug": "secret-merger"})).status_code == 404
+
+
 def test_tag_page_lists_each_story_once(client):
     story = make_article(tags=["Tea", "Harvest"])
     response = client.get(reverse("articles:tag-detail", kwargs={"slug": "tea"}))
