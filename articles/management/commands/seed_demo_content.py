@@ -1,0 +1,267 @@
+"""
+Load demo content for local development, and a newsroom login to edit it.
+
+`make run` calls this after `migrate`, so it must be safe to run again and
+again: stories are imported through articles.importer, which matches them by
+file name (import_key) and updates them, and the demo-editor login gets a new
+password each time instead of a second account. The password is generated,
+never fixed, so a demo database that ends up somewhere public has no known login.
+
+The stories are the text files in articles/demo/. Their photos are drawn here
+with Pillow on every run rather than kept in the repository as binary files.
+"""
+
+import secrets
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from axes.models import AccessAttempt
+from axes.utils import reset as reset_login_failures
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from articles.importer import (
+    MalformedFile,
+    find_named_regions,
+    find_photo_files,
+    import_article,
+    parse_article_file,
+)
+from regions.models import Region
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_USERNAME = "demo-editor"
+ADMIN_URL = "http://127.0.0.1:8000/admin/"
+PHOTO_SIZE = (1200, 800)
+
+
+@dataclass(frozen=True)
+class DemoPhoto:
+    file_name: str
+    sky: tuple  # RGB at the top of the gradient
+    ground: tuple  # RGB at the bottom
+    label: str
+
+
+@dataclass(frozen=True)
+class DemoStory:
+    file_name: str
+    tags: tuple
+    photos: tuple
+    region_slugs: tuple = ()  # empty: the regions the text names
+    days_ago: int | None = None  # None: keep the date of the date line
+
+
+DEMO_STORIES = (
+    DemoStory(
+        "qingdao-sino-russia-business-center.txt",
+        tags=("Business", "Russia", "SCO"),
+        # The SCODA, where the center opened, is in Jiaozhou; the text only says "Qingdao".
+        region_slugs=("jiaozhou",),
+        photos=(DemoPhoto("27-QD-1.jpg", (196, 40, 48), (250, 206, 120), "Jiaozhou · SCODA"),),
+    ),
+    DemoStory(
+        "laoshan-spring-tea-harvest.txt",
+        tags=("Tea", "Agriculture", "Tourism"),
+        days_ago=1,
+        photos=(
+            DemoPhoto("laoshan-tea-1.jpg", (150, 200, 230), (46, 110, 60), "Laoshan · tea gardens"),
+            DemoPhoto("laoshan-tea-2.jpg", (230, 214, 170), (90, 120, 40), "Laoshan · pan-firing"),
+        ),
+    ),
+    DemoStory(
+        "west-coast-port-automated-berths.txt",
+        tags=("Port", "Trade", "Business"),
+        days_ago=3,
+        photos=(
+            DemoPhoto("west-coast-port.jpg", (120, 170, 220), (20, 50, 110), "West Coast · Qianwan port"),
+        ),
+    ),
+    DemoStory(
+        "shinan-beaches-open-for-summer.txt",
+        tags=("Tourism", "Environment"),
+        days_ago=5,
+        photos=(
+            DemoPhoto("shinan-beach-1.jpg", (90, 190, 240), (240, 220, 160), "Shinan · bathing beach"),
+            DemoPhoto("shinan-beach-2.jpg", (255, 170, 110), (40, 120, 170), "Shinan · Zhanqiao"),
+        ),
+    ),
+    DemoStory(
+        "chengyang-metro-cars-for-export.txt",
+        tags=("Transport", "Industry", "Business"),
+        days_ago=8,
+        photos=(
+            DemoPhoto("chengyang-metro-car.jpg", (200, 205, 215), (70, 80, 100), "Chengyang · metro cars"),
+        ),
+    ),
+    DemoStory(
+        "jimo-old-town-lantern-festival.txt",
+        tags=("Culture", "Tourism", "Festivals"),
+        days_ago=11,
+        photos=(DemoPhoto("jimo-lanterns.jpg", (40, 20, 70), (200, 30, 40), "Jimo · old town lanterns"),),
+    ),
+    DemoStory(
+        "pingdu-grape-harvest.txt",
+        tags=("Agriculture", "Food"),
+        days_ago=14,
+        photos=(DemoPhoto("pingdu-grapes.jpg", (180, 210, 150), (90, 40, 110), "Pingdu · grape harvest"),),
+    ),
+    DemoStory(
+        "licang-riverside-greenway.txt",
+        tags=("Environment", "Transport"),
+        days_ago=17,
+        photos=(DemoPhoto("licang-greenway.jpg", (170, 220, 200), (60, 140, 90), "Licang · Licun River"),),
+    ),
+    DemoStory(
+        "laixi-farm-livestream-hub.txt",
+        tags=("Agriculture", "Food", "Business"),
+        days_ago=21,
+        photos=(
+            DemoPhoto("laixi-livestream.jpg", (250, 120, 150), (120, 60, 160), "Laixi · livestream hub"),
+            DemoPhoto("laixi-peanuts.jpg", (240, 225, 190), (160, 110, 60), "Laixi · peanuts"),
+        ),
+    ),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo stories, photos and tags for local development, and (re)set the demo-editor "
+        "newsroom login with a new password. Safe to run repeatedly: stories are updated, not duplicated."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-admin", action="store_true", help="Only load the stories; do not create or reset the login."
+        )
+
+    def handle(self, *args, no_admin, verbosity, **options):
+        self.verbosity = verbosity
+        regions_by_slug = Region.objects.in_bulk(field_name="slug")
+        with tempfile.TemporaryDirectory(prefix="newsroom-demo-photos-") as photos_dir:
+            results = [self.load_story(story, Path(photos_dir), regions_by_slug) for story in DEMO_STORIES]
+
+        created = sum(result.created for result in results)
+        photo_count = sum(len(result.photos) for result in results)
+        if verbosity >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo content: {len(results)} stories ({created} created, {len(results) - created} "
+                    f"updated) with {photo_count} photos."
+                )
+            )
+        if not no_admin:
+            self.print_login(reset_demo_editor())
+
+    def load_story(self, story, photos_dir, regions_by_slug):
+        try:
+            parsed = parse_article_file(DEMO_DIR / story.file_name)
+        except MalformedFile as error:
+            raise CommandError(f"The shipped demo story cannot be read: {error}") from None
+
+        for photo in story.photos:
+            draw_demo_photo(photos_dir / photo.file_name, photo)
+        photo_files, warnings = find_photo_files(parsed, photos_dir)
+        for warning in warnings:
+            self.stderr.write(self.style.WARNING(warning))
+
+        regions = self.story_regions(story, parsed, regions_by_slug)
+        result = import_article(
+            parsed,
+            photo_files=photo_files,
+            regions=regions,
+            tags=story.tags,
+            published_at=recent_date(parsed.published_at, story.days_ago),
+        )
+        if self.verbosity >= 2:
+            region_names = ", ".join(region.name for region in regions) or "city-wide"
+            photos = "1 photo" if len(result.photos) == 1 else f"{len(result.photos)} photos"
+            self.stdout.write(
+                f'  "{parsed.headline}": {region_names}; {photos}; tags {", ".join(story.tags)}'
+            )
+        return result
+
+    def story_regions(self, story, parsed, regions_by_slug):
+        if not story.region_slugs:
+            return find_named_regions(parsed.text_naming_regions, regions_by_slug.values())
+        missing = [slug for slug in story.region_slugs if slug not in regions_by_slug]
+        if missing:
+            raise CommandError(f"Region {', '.join(missing)} does not exist; run manage.py migrate first.")
+        return [regions_by_slug[slug] for slug in story.region_slugs]
+
+    def print_login(self, password):
+        # Printed at every verbosity: a new password nobody sees would lock the editor out.
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Newsroom login for this run (the password changes every run):"))
+        self.stdout.write(f"  URL:      {ADMIN_URL}")
+        self.stdout.write(f"  user:     {DEMO_USERNAME}")
+        self.stdout.write(f"  password: {password}")
+
+
+def recent_date(dated, days_ago):
+    """
+    The date line's date, or, for stories that should look fresh, `days_ago`
+    days before today at the date line's time of day.
+    """
+    if days_ago is None:
+        return dated
+    local = timezone.localtime(dated)
+    today = timezone.localtime()
+    return today.replace(hour=local.hour, minute=local.minute, second=0, microsecond=0) - timedelta(
+        days=days_ago
+    )
+
+
+def reset_demo_editor():
+    """
+    Create the demo-editor superuser, or give the existing one a new password;
+    returns the password. Failed logins recorded by django-axes are cleared too,
+    so an editor locked out by mistyping an old password can log in again.
+    """
+    password = secrets.token_urlsafe(16)
+    user, _ = get_user_model().objects.get_or_create(
+        username=DEMO_USERNAME, defaults={"email": f"{DEMO_USERNAME}@example.com"}
+    )
+    user.is_active = user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    if AccessAttempt.objects.filter(username=DEMO_USERNAME).exists():
+        reset_login_failures(username=DEMO_USERNAME)
+    return password
+
+
+def draw_demo_photo(path, photo):
+    """
+    A stand-in photo: a sky-to-ground gradient with a sun, two hills and a
+    label, so each demo story looks different without shipping binary files.
+    """
+    width, height = PHOTO_SIZE
+    gradient = Image.linear_gradient("L").resize(PHOTO_SIZE)
+    image = Image.composite(
+        Image.new("RGB", PHOTO_SIZE, photo.ground), Image.new("RGB", PHOTO_SIZE, photo.sky), gradient
+    )
+
+    overlay = Image.new("RGBA", PHOTO_SIZE, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    draw.ellipse((width - 330, 90, width - 150, 270), fill=(255, 250, 225, 190))
+    far_hill = [
+        (0, height * 0.62),
+        (width * 0.3, height * 0.45),
+        (width * 0.65, height * 0.6),
+        (width, height * 0.5),
+    ]
+    near_hill = [(0, height * 0.78), (width * 0.45, height * 0.62), (width, height * 0.8)]
+    draw.polygon([*far_hill, (width, height), (0, height)], fill=(*shade(photo.ground, 0.8), 150))
+    draw.polygon([*near_hill, (width, height), (0, height)], fill=(*shade(photo.ground, 0.6), 200))
+    draw.rectangle((0, height - 110, width, height), fill=(0, 0, 0, 110))
+    draw.text((48, height - 86), photo.label, font=ImageFont.load_default(size=52), fill=(255, 255, 255, 235))
+
+    Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB").save(path, "JPEG", quality=85)
+
+
+def shade(color, factor):
+    return tuple(int(channel * factor) for channel in color)

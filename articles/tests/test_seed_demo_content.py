@@ -1,0 +1,153 @@
+"""`manage.py seed_demo_content`, as `make run` calls it: twice in a row must be harmless."""
+
+import re
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.http import HttpRequest
+from PIL import Image
+from taggit.models import Tag
+
+from articles.management.commands.seed_demo_content import DEMO_DIR, DEMO_STORIES, DEMO_USERNAME
+from articles.models import Article, Photo
+
+SEED_HEADLINE = "New business center in Qingdao to boost Sino-Russia ties"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def seed(*args):
+    stdout, stderr = StringIO(), StringIO()
+    call_command("seed_demo_content", *args, stdout=stdout, stderr=stderr)
+    assert stderr.getvalue() == ""
+    return stdout.getvalue()
+
+
+def printed_password(output):
+    return re.search(r"^  password: (\S+)$", output, re.MULTILINE)[1]
+
+
+def log_in(client, password):
+    # django-axes needs the request to count failed logins.
+    return client.login(request=HttpRequest(), username=DEMO_USERNAME, password=password)
+
+
+def test_every_demo_story_file_is_shipped_and_used():
+    shipped = {path.name for path in DEMO_DIR.glob("*.txt")}
+
+    assert shipped == {story.file_name for story in DEMO_STORIES}
+    assert len(shipped) >= 9
+
+
+@pytest.mark.django_db
+def test_running_twice_gives_the_same_stories_photos_and_tags(django_capture_on_commit_callbacks, media_root):
+    with django_capture_on_commit_callbacks(execute=True):
+        first_output = seed()
+    counts = (Article.objects.count(), Photo.objects.count(), Tag.objects.count())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second_output = seed()
+
+    assert (Article.objects.count(), Photo.objects.count(), Tag.objects.count()) == counts
+    assert counts[0] == len(DEMO_STORIES)
+    assert "(9 created, 0 updated)" in first_output
+    assert "(0 created, 9 updated)" in second_output
+    # The replaced photos' files are gone: one file per photo.
+    assert len([path for path in Path(media_root).rglob("*") if path.is_file()]) == counts[1]
+    assert get_user_model().objects.filter(username=DEMO_USERNAME).count() == 1
+
+
+@pytest.mark.django_db
+def test_photos_are_real_images_on_disk():
+    seed("--no-admin")
+
+    photos = list(Photo.objects.all())
+    assert len(photos) >= len(DEMO_STORIES)
+    top_left_colors = []
+    for photo in photos:
+        with Image.open(photo.image.path) as image:
+            assert image.format == "JPEG"
+            assert image.size == (photo.image_width, photo.image_height) == (1200, 800)
+            top_left_colors.append(image.getpixel((0, 0)))
+        assert photo.alt_text
+    assert len(set(top_left_colors)) == len(photos)  # each drawn in its own colors
+
+
+@pytest.mark.django_db
+def test_seed_story_is_in_jiaozhou_with_its_tags_and_photo():
+    seed("--no-admin")
+
+    article = Article.objects.get(import_key="qingdao-sino-russia-business-center")
+    assert [region.slug for region in article.regions.all()] == ["jiaozhou"]
+    assert set(article.tags.names()) == {"Business", "Russia", "SCO"}
+    assert article.photos.get().credit == "Photo provided to chinadaily.com.cn"
+
+
+@pytest.mark.django_db
+def test_demo_stories_spread_over_regions_tags_and_recent_dates():
+    seed("--no-admin")
+
+    demo = Article.objects.exclude(import_key="qingdao-sino-russia-business-center")
+    assert len({region.slug for article in demo for region in article.regions.all()}) == 8
+    assert all(1 <= article.photos.count() <= 2 for article in demo)
+    assert all(2 <= len(article.tags.names()) <= 3 for article in demo)
+    stories_per_tag = Counter(name for article in Article.objects.all() for name in article.tags.names())
+    assert len([name for name, count in stories_per_tag.items() if count >= 2]) >= 5
+    assert Article.objects.published().count() == len(DEMO_STORIES)
+    assert len({article.published_at.date() for article in demo}) == demo.count()
+
+
+@pytest.mark.django_db
+def test_home_page_shows_the_seed_headline(client):
+    seed("--no-admin")
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert SEED_HEADLINE in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_tag_page_lists_several_stories(client):
+    seed("--no-admin")
+
+    response = client.get("/tags/business/")
+
+    assert response.status_code == 200
+    assert len(response.context["articles"]) >= 3
+
+
+@pytest.mark.django_db
+def test_printed_password_logs_in_and_a_second_run_replaces_it(client):
+    first_output = seed()
+    first_password = printed_password(first_output)
+    assert "http://127.0.0.1:8000/admin/" in first_output
+    assert f"user:     {DEMO_USERNAME}" in first_output
+    assert log_in(client, first_password)
+    assert client.get("/admin/").status_code == 200
+    client.logout()
+
+    second_password = printed_password(seed())
+
+    assert second_password != first_password
+    assert len(second_password) >= 20
+    assert not log_in(client, first_password)
+    assert log_in(client, second_password)
+    user = get_user_model().objects.get(username=DEMO_USERNAME)
+    assert user.is_staff and user.is_superuser
+
+
+@pytest.mark.django_db
+def test_no_admin_creates_no_login():
+    output = seed("--no-admin")
+
+    assert "password" not in output
+    assert not get_user_model().objects.filter(username=DEMO_USERNAME).exists()
