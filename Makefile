@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e test-postgres serve setup setup-dev migrations-check clean
+.PHONY: run test test-e2e test-postgres serve collectstatic setup setup-dev migrations-check clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,20 @@ migrations-check: setup-dev
 
 test-postgres: setup-dev
 	bin/with-postgres $(MAKE) test
+
+# make serve - a local production-style run: DEBUG off, static files collected and
+# served by WhiteNoise, gunicorn with 2 workers on http://$(HOST):$(PORT). Plain HTTP
+# (HTTPS=0); SECRET_KEY is generated for the run unless set in the environment.
+SERVE_ENV = DEBUG=0 HTTPS=0 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"
+
+collectstatic: setup
+	@export $(SERVE_ENV); $(PY) manage.py collectstatic --noinput
+
+serve: setup collectstatic
+	@export $(SERVE_ENV); \
+	$(PY) manage.py migrate --noinput && \
+	exec $(VENV)/bin/gunicorn newsroom.wsgi --workers 2 --bind $(HOST):$(PORT) --access-logfile -
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

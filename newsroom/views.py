@@ -1,13 +1,17 @@
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
-    """Tell a load balancer whether this instance can reach its database."""
+    """
+    Tell a load balancer whether this instance can reach its database: 200 and
+    {"status": "ok"}, or 503 when it cannot. GET or HEAD; never cached, and
+    exempt from the HTTPS redirect (SECURE_REDIRECT_EXEMPT) for plain-HTTP probes.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -8,6 +8,7 @@ See "Deploying" in README.md for the full list of variables.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -127,6 +128,9 @@ STORAGES = {
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
 }
+# Sessions live in the database by default, which every app server shares;
+# "django.contrib.sessions.backends.cached_db" adds the shared cache in front.
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 # Photos: the largest upload accepted, in bytes (also enforced by the form).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -152,17 +156,31 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# No page script reads the CSRF cookie (forms carry the token), so hide it from scripts too.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+
+def _origin(url):
+    """The origin ("https://cdn.example.com") of an absolute URL, or None for a path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy: only the site's own assets. When static files or
+# media are served from another origin (a CDN, object storage), STATIC_URL or
+# MEDIA_URL is an absolute URL and that origin is allowed for what it serves.
+_STATIC_ORIGINS = [o for o in [_origin(STATIC_URL)] if o]
+_MEDIA_ORIGINS = [o for o in [_origin(MEDIA_URL)] if o and o not in _STATIC_ORIGINS]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "font-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_STATIC_ORIGINS, *_MEDIA_ORIGINS],
+        "script-src": ["'self'", *_STATIC_ORIGINS],
+        "style-src": ["'self'", *_STATIC_ORIGINS],
+        "font-src": ["'self'", *_STATIC_ORIGINS],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
@@ -178,7 +196,27 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Log lines name the user and address of each sign-in and failure (axes masks
+# both by default; its AccessAttempt and AccessLog rows hold them anyway).
+# Passwords are never logged.
+AXES_SENSITIVE_PARAMETERS = []
+# The client address axes locks out and logs. Directly exposed, that is the
+# connection's REMOTE_ADDR. Behind PROXY_COUNT reverse proxies that each append
+# the address they saw to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for),
+# it is the entry the outermost proxy added, PROXY_COUNT from the right; entries
+# further left are whatever the client sent and are not trusted.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+
+def client_ip_address(request):
+    if PROXY_COUNT:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= PROXY_COUNT:
+            return forwarded[-PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
 # The browser suite needs uploaded photos served by the live test server.
 SERVE_MEDIA = True
-# Tests render templates without running collectstatic first.
+# Tests render templates without running collectstatic first; an empty
+# STATIC_ROOT keeps WhiteNoise from warning that the directory is missing.
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
