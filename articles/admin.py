@@ -42,7 +42,6 @@ class ArticleAdmin(admin.ModelAdmin):
         "status",
         "is_published",
         "published_at",
-        "photo_count",
         "tag_list",
         "author",
     )
@@ -88,10 +87,6 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Tags")
     def tag_list(self, article):
         return ", ".join(sorted(tag.name for tag in article.tags.all()))
-
-    @admin.display(description="Photos")
-    def photo_count(self, article):
-        return len(article.photos.all())
 
     @admin.display(description="Live", boolean=True)
     def is_published(self, article):
