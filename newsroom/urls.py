@@ -12,6 +12,8 @@ admin.site.index_title = "Stories, photos and regions"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that do not link an icon (the admin's).
+    path("favicon.ico", views.favicon),
     path("regions/", include("regions.urls")),
     path("", include("articles.urls")),
 ]
