@@ -33,6 +33,14 @@ class PhotoInline(admin.StackedInline):
         return photo_thumbnail(photo, height=120)
 
 
+class RegionListFilter(admin.RelatedFieldListFilter):
+    """The regions filter, with stories that have no region offered as "City-wide"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = "City-wide"
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = (
@@ -46,7 +54,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "author",
     )
     list_display_links = ("headline",)
-    list_filter = ("status", "regions", "published_at")
+    list_filter = ("status", ("regions", RegionListFilter), "published_at")
     list_select_related = ("author",)
     search_fields = ("headline", "summary", "body", "byline", "source")
     date_hierarchy = "published_at"

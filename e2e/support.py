@@ -57,13 +57,6 @@ def shoot(page, journey, name, widths=SCREEN_WIDTHS):
 
 # Problems the site has today that the journeys tolerate, each a regex on the
 # problem's text. Keep this list short and remove an entry once the site is fixed.
-KNOWN_PROBLEMS = [
-    # No page declares an icon, so Chromium asks for /favicon.ico, which the site
-    # does not have (404, plus a "Failed to load resource" console error).
-    r"^HTTP 404 for GET https?://[^/]+/favicon\.ico$",
-    r"^console error on https?://[^/]+/favicon\.ico: Failed to load resource: .*404",
-]
-
 
 class PageWatch:
     """
@@ -105,8 +98,7 @@ class PageWatch:
 
     def assert_clean(self, where, allow=()):
         """No problems since the last check, apart from those matching a regex in `allow`."""
-        tolerated = [*KNOWN_PROBLEMS, *allow]
-        problems = [p for p in self.take() if not any(re.search(pattern, p) for pattern in tolerated)]
+        problems = [p for p in self.take() if not any(re.search(pattern, p) for pattern in allow)]
         assert not problems, f"{where}: the browser reported problems:\n  " + "\n  ".join(problems)
 
 

@@ -8,6 +8,8 @@ from . import views
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} newsroom"
 admin.site.index_title = "Stories, photos and regions"
+# The story list is the newsroom's main screen; give its columns the full width.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -179,3 +179,13 @@ def test_admin_search_and_filters_work(admin_client):
     laoshan = Region.objects.get(slug="laoshan")
     response = admin_client.get(changelist, {"regions__id__exact": laoshan.pk, "status__exact": "published"})
     assert "Findable tea story" in response.content.decode()
+
+
+def test_region_filter_offers_city_wide_stories(admin_client):
+    make_article(headline="A city-wide story")
+    make_article(headline="A Jimo story", regions=[Region.objects.get(slug="jimo")])
+    changelist = reverse("admin:articles_article_changelist")
+    assert "City-wide" in admin_client.get(changelist).content.decode()
+    page = admin_client.get(changelist, {"regions__isnull": "True"}).content.decode()
+    assert "A city-wide story" in page
+    assert "A Jimo story" not in page
