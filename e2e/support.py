@@ -89,7 +89,9 @@ class PageWatch:
             self.problems.append(f"HTTP {response.status} for {response.request.method} {response.url}")
 
     def _on_request_failed(self, request):
-        if self._same_origin(request.url):
+        # ERR_ABORTED is the browser cancelling a load because the page navigated
+        # away (e.g. the back button while the icon loads), not a failure of the site.
+        if self._same_origin(request.url) and request.failure != "net::ERR_ABORTED":
             self.problems.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
     def take(self):
