@@ -239,3 +239,31 @@ def test_future_publication_time_shows_nowhere_until_it_comes(client, laoshan):
     assert client.get(article.get_absolute_url()).status_code == 404
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(minutes=1))
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_story_page_suggests_more_from_its_region(client, laoshan):
+    older = make_article(headline="Older Laoshan story", regions=[laoshan], days_ago=5)
+    make_article(headline="Jimo story", regions=[Region.objects.get(slug="jimo")], days_ago=4)
+    make_article(headline="Draft Laoshan story", regions=[laoshan], published=False)
+    story = make_article(headline="Main Laoshan story", regions=[laoshan], days_ago=1)
+
+    page = client.get(story.get_absolute_url()).content.decode()
+    more = page[page.index('class="more-stories"'):]
+
+    assert "More from" in more and older.get_absolute_url() in more
+    assert "Jimo story" not in more
+    assert "Draft Laoshan story" not in more
+    assert story.get_absolute_url() not in more
+
+
+def test_city_wide_story_suggests_the_latest_news(client):
+    other = make_article(headline="Another story", days_ago=3)
+    story = make_article(headline="City-wide story", days_ago=1)
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Latest news" in page and other.get_absolute_url() in page
+
+
+def test_story_page_names_its_canonical_address(client):
+    story = make_article()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{story.get_absolute_url()}">' in page
