@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
-from django.db.models import Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
@@ -144,7 +143,9 @@ class Article(models.Model):
     class Meta:
         verbose_name = "story"
         verbose_name_plural = "stories"
-        ordering = [F("published_at").desc(nulls_last=True), "-pk"]
+        # Plain DESC (not NULLS LAST) so PostgreSQL can walk article_status_pub_idx
+        # for the newest published stories.
+        ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
 
     def __str__(self):
