@@ -77,7 +77,7 @@ class ArticleAdmin(admin.ModelAdmin):
         css = {"all": ["newsroom/admin.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_listing()
+        return super().get_queryset(request).with_relations()
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

@@ -22,17 +22,21 @@ class ArticleQuerySet(models.QuerySet):
         """Stories a reader may see: marked published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def for_listing(self):
-        """
-        What a story card needs (home, region and tag pages): its regions, tags
-        and photos (the first is the lead photo), each fetched in one query for
-        the whole page.
-        """
+    def with_relations(self):
+        """Regions, tags and photos (lead photo first), each fetched in one query for all rows."""
         return self.prefetch_related(
             "regions",
             "tags",
             Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")),
         )
+
+    def for_listing(self):
+        """
+        What a story card needs (home, region and tag pages): with_relations(),
+        without the body, which cards never show. Read-only: saving a row with
+        deferred fields would save only the loaded ones.
+        """
+        return self.with_relations().defer("body", "body_html")
 
     def latest_by_region(self, per_region=3):
         """

@@ -59,7 +59,7 @@ class ArticleDetailView(DetailView):
             articles = Article.objects.all()
         else:
             articles = Article.objects.published()
-        return articles.for_listing()
+        return articles.with_relations()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

@@ -82,3 +82,10 @@ def test_latest_by_region_returns_the_newest_few_per_region():
     assert by_region[laixi.pk] == [laixi_stories[1], laixi_stories[3], laixi_stories[2]]
     assert by_region[jimo.pk] == [both]
     assert set(by_region) == {laixi.pk, jimo.pk}
+
+
+def test_listing_rows_leave_the_body_behind(django_assert_num_queries):
+    make_article(body="A long body")
+    with django_assert_num_queries(4):  # stories + regions + tags + photos
+        story = Article.objects.published().for_listing()[0]
+    assert story.get_deferred_fields() == {"body", "body_html"}
