@@ -200,23 +200,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # both by default; its AccessAttempt and AccessLog rows hold them anyway).
 # Passwords are never logged.
 AXES_SENSITIVE_PARAMETERS = []
-# The client address axes locks out and logs. Directly exposed, that is the
-# connection's REMOTE_ADDR. Behind PROXY_COUNT reverse proxies that each append
-# the address they saw to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for),
-# it is the entry the outermost proxy added, PROXY_COUNT from the right; entries
-# further left are whatever the client sent and are not trusted.
+# How many reverse proxies append to X-Forwarded-For in front of gunicorn; the
+# sign-in limit uses the address the outermost one saw (see newsroom/client_ip.py).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-
-
-def client_ip_address(request):
-    if PROXY_COUNT:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= PROXY_COUNT:
-            return forwarded[-PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR")
-
-
-AXES_CLIENT_IP_CALLABLE = client_ip_address
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip_address"
 
 LOGGING = {
     "version": 1,
