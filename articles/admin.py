@@ -79,6 +79,13 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_relations()
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # The ten regions are fixed by the newsroom: no "+" to add one from a story.
+        regions_widget = form.base_fields["regions"].widget
+        regions_widget.can_add_related = regions_widget.can_change_related = False
+        return form
+
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user

@@ -189,3 +189,9 @@ def test_region_filter_offers_city_wide_stories(admin_client):
     page = admin_client.get(changelist, {"regions__isnull": "True"}).content.decode()
     assert "A city-wide story" in page
     assert "A Jimo story" not in page
+
+
+def test_story_form_offers_no_shortcut_to_add_a_region(admin_client):
+    page = admin_client.get(ADD_URL).content.decode()
+    assert 'id="add_id_regions"' not in page
+    assert 'name="regions"' in page
