@@ -4,10 +4,13 @@ runs a fresh interpreter (see subprocess_env) with newsroom.settings.base.
 """
 
 import re
+import subprocess
+import sys
 
 from .subprocess_env import (
     BASE_DIR,
     SETTINGS_ENV_VARS,
+    clean_env,
     manage,
     random_secret_key,
     run_python,
@@ -215,3 +218,22 @@ def test_every_environment_variable_is_documented_in_the_readme():
     documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", deploying, flags=re.MULTILINE))
     assert "SECRET_KEY" in SETTINGS_ENV_VARS and "DATABASE_URL" in SETTINGS_ENV_VARS
     assert set(SETTINGS_ENV_VARS) <= documented, set(SETTINGS_ENV_VARS) - documented
+
+
+def test_manage_py_defaults_to_development_settings_and_servers_to_production():
+    """manage.py works on a laptop with no variables set; wsgi.py keeps DEBUG off and needs SECRET_KEY."""
+    env = clean_env()
+    del env["DJANGO_SETTINGS_MODULE"]
+    local = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.strip().splitlines()[-1] == "True"
+
+    server = subprocess.run(
+        [sys.executable, "-c", "import newsroom.wsgi"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert server.returncode != 0
+    assert "SECRET_KEY is not set" in server.stderr
