@@ -26,7 +26,7 @@ setup-dev: $(VENV)/.dev
 
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo_content
+	DEBUG=1 $(PY) manage.py seed_demo_content --site-url http://$(HOST):$(PORT)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev migrations-check

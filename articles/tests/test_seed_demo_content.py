@@ -151,3 +151,10 @@ def test_no_admin_creates_no_login():
 
     assert "password" not in output
     assert not get_user_model().objects.filter(username=DEMO_USERNAME).exists()
+
+
+@pytest.mark.django_db
+def test_the_printed_admin_address_follows_the_site_url():
+    out = StringIO()
+    call_command("seed_demo_content", site_url="http://127.0.0.1:8044/", stdout=out)
+    assert "URL:      http://127.0.0.1:8044/admin/" in out.getvalue()

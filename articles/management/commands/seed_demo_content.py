@@ -21,6 +21,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset as reset_login_failures
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
@@ -35,7 +36,6 @@ from regions.models import Region
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_USERNAME = "demo-editor"
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 PHOTO_SIZE = (1200, 800)
 
 
@@ -138,8 +138,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-admin", action="store_true", help="Only load the stories; do not create or reset the login."
         )
+        parser.add_argument(
+            "--site-url",
+            default="http://127.0.0.1:8000",
+            help="Where the site will be served, for the printed admin address (default: %(default)s).",
+        )
 
-    def handle(self, *args, no_admin, verbosity, **options):
+    def handle(self, *args, no_admin, site_url, verbosity, **options):
         self.verbosity = verbosity
         regions_by_slug = Region.objects.in_bulk(field_name="slug")
         with tempfile.TemporaryDirectory(prefix="newsroom-demo-photos-") as photos_dir:
@@ -155,7 +160,7 @@ class Command(BaseCommand):
                 )
             )
         if not no_admin:
-            self.print_login(reset_demo_editor())
+            self.print_login(reset_demo_editor(), admin_url=site_url.rstrip("/") + reverse("admin:index"))
 
     def load_story(self, story, photos_dir, regions_by_slug):
         try:
@@ -193,11 +198,11 @@ class Command(BaseCommand):
             raise CommandError(f"Region {', '.join(missing)} does not exist; run manage.py migrate first.")
         return [regions_by_slug[slug] for slug in story.region_slugs]
 
-    def print_login(self, password):
+    def print_login(self, password, admin_url):
         # Printed at every verbosity: a new password nobody sees would lock the editor out.
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Newsroom login for this run (the password changes every run):"))
-        self.stdout.write(f"  URL:      {ADMIN_URL}")
+        self.stdout.write(f"  URL:      {admin_url}")
         self.stdout.write(f"  user:     {DEMO_USERNAME}")
         self.stdout.write(f"  password: {password}")
 
