@@ -8,4 +8,11 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("stories/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag-detail"),
+    path("archive/<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
+    path("archive/<int:year>/<int:month>/", views.ArticleMonthArchiveView.as_view(), name="archive-month"),
+    path(
+        "archive/<int:year>/<int:month>/<int:day>/",
+        views.ArticleDayArchiveView.as_view(),
+        name="archive-day",
+    ),
 ]

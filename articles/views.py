@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
-from django.views.generic import DetailView, ListView, TemplateView
+from django.utils.dateformat import format as date_format
+from django.views.generic import DayArchiveView, DetailView, ListView, MonthArchiveView, TemplateView, YearArchiveView
 from taggit.models import Tag
 
 from regions.models import Region
@@ -66,3 +67,35 @@ class ArticleDetailView(DetailView):
         if not self.object.is_published:
             add_never_cache_headers(response)
         return response
+
+
+class ArticleArchiveMixin:
+    """Published stories by publication date (in TIME_ZONE), newest first, 20 a page."""
+
+    date_field = "published_at"
+    month_format = "%m"
+    paginate_by = 20
+    context_object_name = "articles"
+    template_name = "articles/article_archive.html"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period, title_format = self.period
+        context["archive_title"] = date_format(context[period], title_format)
+        return context
+
+
+class ArticleYearArchiveView(ArticleArchiveMixin, YearArchiveView):
+    make_object_list = True
+    period = ("year", "Y")
+
+
+class ArticleMonthArchiveView(ArticleArchiveMixin, MonthArchiveView):
+    period = ("month", "F Y")
+
+
+class ArticleDayArchiveView(ArticleArchiveMixin, DayArchiveView):
+    period = ("day", "j F Y")

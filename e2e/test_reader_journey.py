@@ -133,6 +133,15 @@ def test_reader_journey(browser_page, step, stories, live_server):
         watch.assert_clean("story page")
         shoot(page, "reader", "article")
 
+    with step("follow the date line to that day's stories, and come back"):
+        navigate(page, watch, page.locator(".story__dateline time a").click, "day archive")
+        assert urlsplit(page.url).path == f"/archive/{local.year}/{local.month}/{local.day}/"
+        assert page.locator("h1").inner_text() == f"{local.day} {local.strftime('%B %Y')}"
+        assert HEADLINE in page.locator(".card__headline a").all_inner_texts()
+        shoot(page, "reader", "day-archive")
+        back(page, watch, "back to the story from the archive")
+        assert urlsplit(page.url).path == main.get_absolute_url()
+
     with step("follow a tag to its page and find the story there"):
         tag_link = page.locator(".story__tags a[rel=tag]", has_text="Laoshan tea festival")
         navigate(page, watch, tag_link.click, "tag page")

@@ -80,7 +80,8 @@ def test_article_page_shows_everything_a_reader_needs(client, laoshan):
 
     assert response.status_code == 200
     assert "<h1 class=\"story__headline\">Tea harvest begins in Laoshan</h1>" in page
-    assert "By Zhang Yi" in page and "chinadaily.com.cn" in page and "2025-05-26 09:30" in page
+    assert "By Zhang Yi" in page and "chinadaily.com.cn" in page
+    assert '<a href="/archive/2025/5/26/">2025-05-26</a> 09:30' in page
     assert page.count("<figure") == 2
     assert "Pickers at work." in page and "[Photo by Wang Lei]" in page and 'alt="Tea pickers"' in page
     assert "[Photo by Li Na]" in page
