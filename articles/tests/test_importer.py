@@ -79,9 +79,8 @@ def media_files(media_root):
 # --- The parser on its own ----------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "line, byline, source, published_at",
-    [
+# The date-line forms old pages use: (line, byline, source, naive local time).
+DATELINE_FORMS = [
         ("(chinadaily.com.cn) | 2025-05-26", "", "chinadaily.com.cn", datetime(2025, 5, 26)),
         (
             "By Zhang Yi | China Daily | Updated: 2024-03-01 09:12",
@@ -96,6 +95,13 @@ def media_files(media_root):
             "chinadaily.com.cn",
             datetime(2024, 3, 1, 9, 12, 30),
         ),
+]
+
+
+@pytest.mark.parametrize(
+    "line, byline, source, published_at",
+    [
+        *DATELINE_FORMS,
         ("Xinhua | Jul 1, 2025", "", "Xinhua", datetime(2025, 7, 1)),
         ("  ( China Daily )  |  updated:  2025-05-26  ", "", "China Daily", datetime(2025, 5, 26)),
     ],
@@ -299,20 +305,7 @@ def test_import_the_seed_page(seed_folder):
 @pytest.mark.parametrize(
     "dateline, byline, source, published_at",
     [
-        ("(chinadaily.com.cn) | 2025-05-26", "", "chinadaily.com.cn", datetime(2025, 5, 26)),
-        (
-            "By Zhang Yi | China Daily | Updated: 2024-03-01 09:12",
-            "By Zhang Yi",
-            "China Daily",
-            datetime(2024, 3, 1, 9, 12),
-        ),
-        ("| Updated: January 29, 2024", "", "", datetime(2024, 1, 29)),
-        (
-            "By Li Ming | chinadaily.com.cn | 2024-03-01 09:12:30",
-            "By Li Ming",
-            "chinadaily.com.cn",
-            datetime(2024, 3, 1, 9, 12, 30),
-        ),
+        *DATELINE_FORMS,
         ("(chinadaily.com.cn) | Mar 1, 2024", "", "chinadaily.com.cn", datetime(2024, 3, 1)),
     ],
 )
