@@ -8,9 +8,15 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e test-postgres serve collectstatic setup setup-dev migrations-check clean
+.PHONY: run test test-e2e test-postgres serve serve-smoke collectstatic setup setup-dev browser migrations-check ci clean
+
+# Debian's packages the targets need outside .venv, installed once by
+# bin/ensure-debian-packages (apt-get as root; otherwise it prints the command).
+BROWSER_PACKAGES := chromium=/usr/bin/chromium fonts-noto-cjk
+ENSURE := bin/ensure-debian-packages
 
 $(VENV)/.runtime: requirements.txt
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || $(ENSURE) python3-venv
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -29,10 +35,13 @@ run: setup
 	DEBUG=1 $(PY) manage.py seed_demo_content --site-url http://$(HOST):$(PORT)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup-dev migrations-check
+browser:
+	@$(ENSURE) $(BROWSER_PACKAGES)
+
+test: setup-dev browser migrations-check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-e2e: setup-dev
+test-e2e: setup-dev browser
 	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 migrations-check: setup-dev
@@ -54,6 +63,15 @@ serve: setup collectstatic
 	@export $(SERVE_ENV); \
 	$(PY) manage.py migrate --noinput && \
 	exec $(VENV)/bin/gunicorn newsroom.wsgi --workers 2 --bind $(HOST):$(PORT) --access-logfile -
+
+# The production-style run, started in the background on a scratch database and
+# checked from outside (health check, security headers, cached static files).
+serve-smoke: setup
+	@$(ENSURE) curl=/usr/bin/curl
+	bin/serve-smoke
+
+# What CI runs (.ci/run): the suite on SQLite, again on PostgreSQL, then the serve smoke test.
+ci: test test-postgres serve-smoke
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
