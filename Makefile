@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e test-postgres serve serve-smoke collectstatic setup setup-dev browser migrations-check ci clean
+.PHONY: run test test-e2e test-postgres serve serve-smoke mutate collectstatic setup setup-dev browser migrations-check ci clean
 
 # Debian's packages the targets need outside .venv, installed once by
 # bin/ensure-debian-packages (apt-get as root; otherwise it prints the command).
@@ -63,6 +63,12 @@ serve: setup collectstatic
 	@export $(SERVE_ENV); \
 	$(PY) manage.py migrate --noinput && \
 	exec $(VENV)/bin/gunicorn newsroom.wsgi --workers 2 --bind $(HOST):$(PORT) --access-logfile -
+
+# make mutate [FILES="articles/slugs.py articles/models.py"] - mutation testing
+# (mutmut) of the project's code, or of the files a change touched; prints each
+# module's score and the surviving mutants. Slow, so not part of make test or CI.
+mutate: setup-dev
+	$(PY) bin/mutate $(FILES)
 
 # The production-style run, started in the background on a scratch database and
 # checked from outside (health check, security headers, cached static files).
