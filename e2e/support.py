@@ -126,19 +126,65 @@ def goto(page, watch, url, where, allow=()):
     return response
 
 
+def parse_csp(policy):
+    """A Content-Security-Policy header as {directive: [source, ...]}; directive names lower-cased."""
+    directives = {}
+    for part in policy.split(";"):
+        if not part.split():
+            continue
+        name, *sources = part.split()
+        if name.lower() not in directives:  # browsers ignore a repeated directive
+            directives[name.lower()] = sources
+    return directives
+
+
+# Sources that would let injected markup run or load code: any of them in
+# script-src or style-src defeats the policy's point.
+UNSAFE_SOURCES = {"'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "data:", "http:", "https:", "blob:"}
+
+
+def csp_problems(policy):
+    """What keeps `policy` from being the site's strict policy, as a list of sentences (empty: none)."""
+    directives = parse_csp(policy)
+    problems = []
+    if directives.get("default-src") != ["'self'"]:
+        problems.append(f"default-src is {directives.get('default-src')}, not only 'self'")
+    for name in ("script-src", "style-src"):
+        sources = directives.get(name)
+        if sources is None:
+            problems.append(f"no {name} (it would fall back to default-src)")
+        elif "'self'" not in sources:
+            problems.append(f"{name} does not allow 'self'")
+        elif unsafe := sorted(UNSAFE_SOURCES.intersection(source.lower() for source in sources)):
+            problems.append(f"{name} allows {', '.join(unsafe)}")
+    if directives.get("object-src") != ["'none'"]:
+        problems.append("object-src is not 'none'")
+    if directives.get("frame-ancestors") != ["'none'"]:
+        problems.append("frame-ancestors is not 'none'")
+    return problems
+
+
 def assert_csp_enforced(response, where):
-    """The page came with the site's Content-Security-Policy, so no console errors means no CSP refusals."""
+    """
+    The page came with the site's strict Content-Security-Policy (no inline or
+    eval'd code, no other origins' scripts), so no console errors means no CSP
+    refusals and no injected script could have run.
+    """
     policy = response.headers.get("content-security-policy", "")
-    assert "script-src 'self'" in policy and "style-src 'self'" in policy, (
-        f"{where}: expected the site's Content-Security-Policy, got {policy!r}"
-    )
+    problems = csp_problems(policy)
+    assert not problems, f"{where}: not the site's Content-Security-Policy ({'; '.join(problems)}): {policy!r}"
 
 
 def assert_images_loaded(page, selector, where, expected=None):
-    """Every image matching `selector` was fetched and decoded (naturalWidth > 0)."""
+    """
+    Every image matching `selector` was fetched and decoded (naturalWidth > 0).
+    At least one must match unless `expected` says how many (0 included).
+    """
     images = page.locator(selector)
     count = images.count()
-    if expected is not None:
+    if expected is None:
+        assert count > 0, f"{where}: no image matches {selector!r}"
+    else:
         assert count == expected, f"{where}: expected {expected} images for {selector!r}, found {count}"
     for index in range(count):
         image = images.nth(index)
