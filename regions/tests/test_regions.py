@@ -50,3 +50,14 @@ def test_region_admin_changes_position(admin_client):
     assert response.status_code == 302
     region.refresh_from_db()
     assert region.position == 42
+
+
+def test_a_region_description_is_shown_as_text(client):
+    laoshan = Region.objects.get(slug="laoshan")
+    laoshan.description = 'Tea and temples <script>alert("region")</script> & beaches'
+    laoshan.save()
+
+    page = client.get(laoshan.get_absolute_url()).content.decode()
+
+    assert '<script>alert("region")</script>' not in page
+    assert "Tea and temples &lt;script&gt;alert(&quot;region&quot;)&lt;/script&gt; &amp; beaches" in page

@@ -1,0 +1,56 @@
+"""The story page: staff preview of stories readers cannot see yet, and its exact query budget."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+
+from articles.tests.factories import make_article, make_photo
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+PREVIEW_BANNER = "Preview: readers cannot see this story yet"
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = User.objects.create_user("editor", password="pw", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    return client
+
+
+def test_a_scheduled_story_is_previewed_with_its_banner_and_never_cached(editor_client):
+    scheduled = make_article(headline="Tomorrow's budget", days_ago=-1)
+
+    response = editor_client.get(scheduled.get_absolute_url())
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert PREVIEW_BANNER in page
+    assert "(published, publication time" in page
+    assert "no-cache" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_live_story_seen_by_staff_has_no_preview_banner(editor_client):
+    live = make_article(headline="Today's news")
+
+    response = editor_client.get(live.get_absolute_url())
+
+    assert PREVIEW_BANNER not in response.content.decode()
+    assert "no-cache" not in response.get("Cache-Control", "")
+
+
+def test_story_page_query_count_is_pinned(client, django_assert_num_queries):
+    """The story, its regions, tags and photos (one query each), "More from" in one, the navigation."""
+    laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
+    for _ in range(4):
+        other = make_article(regions=[laoshan], tags=["tea"])
+        make_photo(other)
+    story = make_article(regions=[laoshan, jimo], tags=["tea", "harvest", "spring"])
+    make_photo(story, position=0)
+    make_photo(story, position=1)
+
+    with django_assert_num_queries(6):
+        response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
