@@ -1,9 +1,11 @@
 """
 Stories saved from the old site as plain text, read and written as Articles.
 
-A saved page is paragraphs separated by blank lines: an optional site
-navigation block ("Regions:", one region a line, "Regions>"), the headline, a
-source/date line such as "(chinadaily.com.cn) | 2025-05-26", then body
+A saved page is paragraphs separated by blank lines: optional lines naming the
+page's old address ("URL: http://...") and its summary ("Summary: ..."), an
+optional site navigation block ("Regions:", one region a line, "Regions>"), the
+headline, a source/date line such as "(chinadaily.com.cn) | 2025-05-26" (which
+may be split over the lines or paragraphs after the headline), then body
 paragraphs and photos. A photo is a paragraph holding only an image file name
 ("27-QD-1.jpg"); the paragraph after it is its caption, ending with the credit
 in brackets ("... on May 23. [Photo provided to chinadaily.com.cn]").
@@ -11,38 +13,36 @@ in brackets ("... on May 23. [Photo provided to chinadaily.com.cn]").
 Reading is pure (text in, ParsedArticle out, or MalformedFile naming the line),
 so every file of a batch can be checked before anything is written. Writing
 (import_article) does one story's database rows and photo files in one
-transaction. The import_articles and seed_demo_content commands are thin shells
+transaction, and never undoes the newsroom's work: see import_article for the
+rule. The import_articles and seed_demo_content commands are thin shells
 around these functions.
 """
 
+import hashlib
+import json
+import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
+from .datelines import OLD_SITE_TIME_ZONE, is_dateline_without_date, parse_dateline
 from .models import PHOTO_EXTENSIONS, Article, Photo
 from .validators import MAX_PHOTO_BYTES
+
+logger = logging.getLogger(__name__)
 
 NAVIGATION_START = "Regions:"
 NAVIGATION_END = "Regions>"
 
-DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%B %d, %Y %H:%M",
-    "%b %d, %Y %H:%M",
-)
-UPDATED_PREFIX = re.compile(r"^updated\s*:\s*", re.IGNORECASE)
-BYLINE_PREFIX = re.compile(r"^by\s", re.IGNORECASE)
 
 # A bare file name: no spaces, and no folders, so a page cannot point outside the photos folder.
 PHOTO_FILE_NAME = re.compile(rf"^[^\s/\\]+\.(?:{'|'.join(PHOTO_EXTENSIONS)})$", re.IGNORECASE)
@@ -54,8 +54,6 @@ SENTENCE_END = re.compile(r"[.!?](?=\s+[\"“‘'(]?[A-Z])|[.!?]$|[。！？]")
 ALT_TEXT_MAX_LENGTH = Photo._meta.get_field("alt_text").max_length
 CREDIT_MAX_LENGTH = Photo._meta.get_field("credit").max_length
 HEADLINE_MAX_LENGTH = Article._meta.get_field("headline").max_length
-BYLINE_MAX_LENGTH = Article._meta.get_field("byline").max_length
-SOURCE_MAX_LENGTH = Article._meta.get_field("source").max_length
 IMPORT_KEY_MAX_LENGTH = Article._meta.get_field("import_key").max_length
 
 # Other names stories use for a region, by region slug: Huangdao is the old
@@ -83,13 +81,6 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
-class Dateline:
-    byline: str
-    source: str
-    published_at: datetime
-
-
-@dataclass(frozen=True)
 class ParsedPhoto:
     file_name: str
     caption: str
@@ -101,13 +92,16 @@ class ParsedPhoto:
 @dataclass(frozen=True)
 class ParsedArticle:
     file_name: str
-    import_key: str
+    import_key: str  # what identifies the page: see page_keys()
     headline: str
     byline: str
     source: str
     published_at: datetime
     body: str
     photos: tuple = ()
+    summary: str = ""
+    # Keys an earlier import may have filed the same page under, weakest last.
+    older_keys: tuple = ()
 
     @property
     def text_naming_regions(self):
@@ -121,6 +115,11 @@ class ParsedArticle:
 
 # --- Reading ----------------------------------------------------------------
 
+# Optional lines at the top of a page, or right after its date line.
+PAGE_FIELD = re.compile(r"^(?P<name>url|summary)\s*:\s*(?P<value>.*)$", re.IGNORECASE | re.DOTALL)
+# How many paragraphs after the headline the source/date line may take (byline, source, date).
+MAX_DATELINE_PARAGRAPHS = 3
+
 
 def parse_article_file(path):
     """
@@ -129,7 +128,27 @@ def parse_article_file(path):
     """
     path = Path(path)
     text = decode_saved_page(path.read_bytes(), str(path))
-    return parse_article_text(text, file_name=str(path), import_key=path.stem)
+    return parse_article_text(text, file_name=str(path), file_key=file_key(path), legacy_key=path.stem)
+
+
+def file_key(path):
+    """
+    The key of a page known only by where it was saved: its folder's name and
+    its own, so "a/story.txt" and "b/story.txt" are two pages, while moving a
+    batch folder elsewhere keeps its keys.
+    """
+    path = Path(path).resolve()
+    return f"file:{path.parent.name}/{path.stem}"
+
+
+def url_key(address):
+    """
+    The key of a page known by its old address: host and path (and query),
+    without the scheme or fragment, so http/https and #anchors are one page.
+    """
+    parts = urlsplit(address)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"url:{parts.netloc.lower()}{parts.path or '/'}{query}"
 
 
 def decode_saved_page(data, file_name):
@@ -146,13 +165,19 @@ def decode_saved_page(data, file_name):
         ) from None
 
 
-def parse_article_text(text, file_name, import_key):
-    """The story in a saved page's text; MalformedFile if the page is not one."""
-    if len(import_key) > IMPORT_KEY_MAX_LENGTH:
-        raise MalformedFile(file_name, 1, f"the file name is longer than {IMPORT_KEY_MAX_LENGTH} characters")
+def parse_article_text(text, file_name, file_key, legacy_key=None):
+    """
+    The story in a saved page's text; MalformedFile if the page is not one.
+
+    The story's import_key is the page's old address when it names one (a
+    "URL:" line), else file_key; the other keys an earlier import may have used
+    (file_key, then the bare file name of imports before keys had folders) are
+    kept in older_keys so such stories are still found.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not any(line.strip() for line in lines):
         raise MalformedFile(file_name, 1, "the file is empty")
+    page_fields, lines = take_leading_page_fields(lines, file_name)
     paragraphs = split_paragraphs(blank_out_navigation(lines, file_name))
     if not paragraphs:
         last_line = max(number for number, line in enumerate(lines, start=1) if line.strip())
@@ -163,23 +188,63 @@ def parse_article_text(text, file_name, import_key):
         raise MalformedFile(
             file_name, paragraphs[0].line, "the headline is not followed by a source/date line"
         )
-    dateline_paragraph = paragraphs[1]
-    try:
-        dateline = parse_dateline(dateline_paragraph.text)
-    except ValueError as error:
-        raise MalformedFile(file_name, dateline_paragraph.line, str(error)) from None
+    dateline, used = read_dateline(paragraphs[1:], file_name)
+    rest = paragraphs[1 + used :]
+    while rest and (found := page_field(rest[0], file_name)):
+        page_fields.update([found])
+        rest = rest[1:]
 
-    body, photos = split_body_and_photos(paragraphs[2:], fallback_alt_text=f"Photo: {headline}")
+    body, photos = split_body_and_photos(rest, fallback_alt_text=f"Photo: {headline}")
+    keys = [url_key(page_fields["url"])] if "url" in page_fields else []
+    keys += [key for key in (file_key, legacy_key) if key and key not in keys]
+    if len(keys[0]) > IMPORT_KEY_MAX_LENGTH:
+        raise MalformedFile(
+            file_name, 1, f"the page's address or file name is longer than {IMPORT_KEY_MAX_LENGTH} characters"
+        )
     return ParsedArticle(
         file_name=file_name,
-        import_key=import_key,
+        import_key=keys[0],
+        older_keys=tuple(keys[1:]),
         headline=headline,
         byline=dateline.byline,
         source=dateline.source,
         published_at=dateline.published_at,
         body=body,
         photos=tuple(photos),
+        summary=page_fields.get("summary") or summary_from_body(body),
     )
+
+
+def take_leading_page_fields(lines, file_name):
+    """The "URL:"/"Summary:" paragraphs at the top of the page, and the lines with them blanked."""
+    fields, lines = {}, list(lines)
+    for paragraph in split_paragraphs(lines):
+        found = page_field(paragraph, file_name)
+        if not found:
+            break
+        fields.update([found])
+        for number in range(paragraph.line, paragraph.line + paragraph.text.count("\n") + 1):
+            lines[number - 1] = ""
+    return fields, lines
+
+
+def page_field(paragraph, file_name):
+    """("url", address) or ("summary", text) for such a paragraph, else None."""
+    match = PAGE_FIELD.match(paragraph.text)
+    if not match:
+        return None
+    name, value = match["name"].lower(), " ".join(match["value"].split())
+    if name == "url":
+        parts = urlsplit(value)
+        if " " in value or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise MalformedFile(
+                file_name,
+                paragraph.line,
+                f'"{value}" is not a web address such as "http://example.com/a.html"',
+            )
+    elif not value:
+        raise MalformedFile(file_name, paragraph.line, "the Summary line is empty")
+    return name, value
 
 
 def blank_out_navigation(lines, file_name):
@@ -241,55 +306,34 @@ def read_headline(paragraph, file_name):
     return headline
 
 
+def read_dateline(paragraphs, file_name):
+    """
+    The source/date line at the start of these paragraphs, and how many
+    paragraphs it took: a byline or source may stand in a paragraph of its own
+    with the date in the next one.
+    """
+    first = paragraphs[0]
+    try:
+        return parse_dateline(first.text, where_expected=True), 1
+    except ValueError as error:
+        first_error = error
+    for count in range(2, MAX_DATELINE_PARAGRAPHS + 1):
+        if len(paragraphs) < count or not is_dateline_without_date(paragraphs[count - 2].text):
+            break
+        try:
+            text = "\n\n".join(p.text for p in paragraphs[:count])
+            return parse_dateline(text, where_expected=True), count
+        except ValueError:
+            continue
+    raise MalformedFile(file_name, first.line, str(first_error))
+
+
 def looks_like_dateline(text):
     try:
         parse_dateline(text)
     except ValueError:
         return False
     return True
-
-
-def parse_dateline(text):
-    """
-    The byline, source and publication time of a source/date line, e.g.
-    ``By Zhang Yi | China Daily | Updated: 2024-03-01 09:12``. Raises
-    ValueError (with a message for the editor) if it holds no readable date.
-    """
-    byline, sources, published_at = "", [], None
-    for part in (part.strip() for part in text.split("|")):
-        if not part:
-            continue
-        if BYLINE_PREFIX.match(part):
-            byline = part
-        elif UPDATED_PREFIX.match(part):
-            published_at = parse_date(UPDATED_PREFIX.sub("", part))
-            if published_at is None:
-                raise ValueError(f'cannot read the date in "{text}"')
-        elif (date := parse_date(part)) is not None:
-            published_at = date
-        else:
-            sources.append(part.strip("()").strip())
-    if published_at is None:
-        raise ValueError(
-            f'cannot read the date in "{text}" '
-            '(expected a source/date line such as "(chinadaily.com.cn) | 2025-05-26")'
-        )
-    source = " | ".join(sources)
-    if len(byline) > BYLINE_MAX_LENGTH or len(source) > SOURCE_MAX_LENGTH:
-        raise ValueError(f'the source/date line is too long to be one: "{text[:80]}…"')
-    return Dateline(byline=byline, source=source, published_at=published_at)
-
-
-def parse_date(text):
-    """An aware datetime in the site's time zone (the old site's dates are Beijing time), or None."""
-    text = " ".join(text.split())
-    for date_format in DATE_FORMATS:
-        try:
-            naive = datetime.strptime(text, date_format)
-        except ValueError:
-            continue
-        return timezone.make_aware(naive, timezone.get_default_timezone())
-    return None
 
 
 def is_photo_file_name(text):
@@ -348,6 +392,35 @@ def alt_text_from_caption(caption):
     return shorten(first_sentence, ALT_TEXT_MAX_LENGTH)
 
 
+# A summary is one or two sentences: at most two lines of a story card in
+# English; Chinese characters are twice as wide and say more each, so fewer.
+SUMMARY_MAX_LENGTH = 250
+SUMMARY_MAX_LENGTH_WIDE = 100
+
+
+def summary_from_body(body):
+    """
+    A summary for a page that has none: the first paragraph's first sentence,
+    and its second if both fit. Long Chinese text (no spaces) is cut by
+    characters. Empty when that would be the whole story, which needs none.
+    """
+    first_paragraph = " ".join(body.split("\n\n")[0].split())
+    max_length = SUMMARY_MAX_LENGTH_WIDE if is_mostly_wide(first_paragraph) else SUMMARY_MAX_LENGTH
+    ends = [match.end() for match in SENTENCE_END.finditer(first_paragraph)][:2]
+    summary = first_paragraph[: ends[0]] if ends else first_paragraph
+    if len(ends) == 2 and ends[1] <= max_length:
+        summary = first_paragraph[: ends[1]]
+    summary = shorten(summary.strip(), max_length)
+    return "" if summary == " ".join(body.split()) else summary
+
+
+def is_mostly_wide(text):
+    """Whether most letters are wide (Chinese, Japanese, Korean) characters."""
+    letters = [char for char in text if char.isalnum()]
+    wide = sum(unicodedata.east_asian_width(char) in ("W", "F") for char in letters)
+    return wide * 2 > len(letters)
+
+
 def shorten(text, max_length):
     """The text cut at a word boundary to fit max_length, marked with an ellipsis when cut."""
     if len(text) <= max_length:
@@ -355,7 +428,7 @@ def shorten(text, max_length):
     cut = text[: max_length - 1]
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"
+    return cut.rstrip(" ,;:，；：、") + "…"
 
 
 # --- Regions ----------------------------------------------------------------
@@ -439,59 +512,232 @@ def photo_file_problem(path):
 
 # --- Writing ----------------------------------------------------------------
 
+# What an import writes to a story, and so what the newsroom may have changed since.
+RECORDED_FIELDS = ("headline", "byline", "source", "summary", "body", "status", "published_at")
+
+
+class NotTheSameStory(Exception):
+    """The page's key names a story that the page does not look like; --replace overwrites it."""
+
 
 @dataclass
 class ImportResult:
-    article: Article
-    created: bool
+    article: Article | None
+    outcome: str  # "created", "updated", or "skipped" (edited in the newsroom since the last import)
     photos: list = field(default_factory=list)
+    skipped_because: str = ""
+
+    @property
+    def created(self):
+        return self.outcome == "created"
+
+
+def plan_import(parsed, *, force=False, replace=False, lock=False):
+    """
+    What importing the page would do, as an ImportResult without writing
+    (for dry runs, and the first step of import_article). Raises NotTheSameStory.
+    """
+    article = find_imported_story(parsed, replace=replace, lock=lock)
+    if article is None:
+        return ImportResult(article=None, outcome="created")
+    if force:
+        return ImportResult(article=article, outcome="updated")
+    if not (article.import_record or {}).get("fields"):
+        return ImportResult(
+            article=article,
+            outcome="skipped",
+            skipped_because="imported before the importer kept a record of what it wrote, so the "
+            "newsroom's edits cannot be told apart",
+        )
+    if edited := edited_since_import(article):
+        return ImportResult(
+            article=article,
+            outcome="skipped",
+            skipped_because=f"edited in the newsroom since the last import ({', '.join(edited)})",
+        )
+    return ImportResult(article=article, outcome="updated")
+
+
+def find_imported_story(parsed, *, replace=False, lock=False):
+    """
+    The story an earlier import made from this page, or None.
+
+    Looked up by the page's key, then by the keys older imports used. A story
+    found by the page's own key (its address, or its folder and name) that
+    does not look like the page is refused unless `replace`; one found by the
+    bare file name, which unrelated pages share, is taken only if it looks
+    like the page, and otherwise the page is a new story.
+    """
+    stories = Article.objects.select_for_update() if lock else Article.objects.all()
+    for key in (parsed.import_key, *parsed.older_keys):
+        article = stories.filter(import_key=key).first()
+        if article is None:
+            continue
+        if looks_like_the_same_story(article, parsed):
+            return article
+        if key.startswith(("url:", "file:")):
+            if replace:
+                return article
+            raise NotTheSameStory(
+                f'{parsed.file_name}: the story imported from this page before, "{article.headline}" '
+                f"({last_imported_page(article)['date']}), has another headline and date than the page "
+                f'("{parsed.headline}", {local_date(parsed.published_at)}). Nothing was changed; '
+                "use --replace to overwrite that story with this page, or save the page under a new name."
+            )
+    return None
+
+
+def looks_like_the_same_story(article, parsed):
+    """Same headline (a corrected date) or same date (a corrected headline) as the page last imported."""
+    last = last_imported_page(article)
+    return normalized(last["headline"]) == normalized(parsed.headline) or last["date"] == local_date(
+        parsed.published_at
+    )
+
+
+def last_imported_page(article):
+    """The headline and date of the page the story was last imported from (its own, before records)."""
+    record = article.import_record or {}
+    return record.get("page") or {
+        "headline": article.headline,
+        "date": local_date(article.published_at) if article.published_at else "",
+    }
+
+
+def local_date(moment):
+    return moment.astimezone(OLD_SITE_TIME_ZONE).date().isoformat()
+
+
+def normalized(text):
+    return " ".join(text.casefold().split())
+
+
+def edited_since_import(article):
+    """
+    What the newsroom changed since the story was last imported: the names of
+    the recorded fields whose values differ from what the import wrote.
+    """
+    recorded = article.import_record["fields"]
+    return [name for name, value in field_hashes(article).items() if recorded.get(name) != value]
+
+
+def field_hashes(article):
+    """A short hash of each field an import writes, as the database holds it now."""
+    values = Article.objects.filter(pk=article.pk).values(*RECORDED_FIELDS).get()
+    values["published_at"] = values["published_at"].isoformat() if values["published_at"] else None
+    values["regions"] = sorted(article.regions.values_list("pk", flat=True))
+    values["photos"] = list(
+        article.photos.exclude(import_file_name="")
+        .order_by("position", "pk")
+        .values_list("import_file_name", "image", "caption", "credit", "alt_text", "position")
+    )
+    return {
+        name: hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
+        for name, value in values.items()
+    }
 
 
 def import_article(
-    parsed, *, photo_files, regions, status=Article.Status.PUBLISHED, tags=None, published_at=None
+    parsed,
+    *,
+    photo_files,
+    regions,
+    status=Article.Status.PUBLISHED,
+    tags=None,
+    published_at=None,
+    force=False,
+    replace=False,
 ):
     """
-    Create the story, or update the one imported from the same file before.
+    Create the story, or refresh the one imported from the same page before.
 
-    An update keeps the story's address (slug), summary and tags (unless tags
-    are given) and replaces its photos. Everything happens in one transaction;
-    the replaced photos' files are deleted only once it commits, and the new
-    files are deleted if it does not, so no half-imported story or stray file
-    is left behind.
+    The rule for a re-import, so that it never undoes the newsroom's work:
+    - A story the newsroom changed since the last import (headline, byline,
+      source, summary, body, status, publication time, regions, or the
+      imported photos' captions, credits, alt text, order or files) is not
+      touched: the result is "skipped", naming what changed. `force` refreshes
+      it from the page anyway.
+    - A refresh rewrites what came from the page: text, regions and the
+      imported photos. It keeps the address (slug), tags (unless tags are
+      given), photos added in the admin, and status and publication time: a
+      re-import never publishes or unpublishes (only an explicit
+      `published_at` is applied, as seed_demo_content does to keep demo
+      stories recent).
+    - A page whose key names a story it does not look like raises
+      NotTheSameStory unless `replace` (see find_imported_story).
+
+    Everything happens in one transaction; the replaced photos' files are
+    deleted only once it commits (a failure then is logged and leaves the
+    story as committed), and the new files are deleted if it does not commit,
+    so no half-imported story or stray file is left behind.
     """
-    saved_names = []
+    saved_names, committed = [], []
     try:
         with transaction.atomic():
-            article = Article.objects.select_for_update().filter(import_key=parsed.import_key).first()
-            created = article is None
-            if created:
-                article = Article(import_key=parsed.import_key)
-            old_photo_names = [photo.image.name for photo in article.photos.all()] if not created else []
+            plan = plan_import(parsed, force=force, replace=replace, lock=True)
+            if plan.outcome == "skipped":
+                return plan
+            article = plan.article or Article(status=status, published_at=parsed.published_at)
 
+            article.import_key = parsed.import_key
             article.headline = parsed.headline
             article.byline = parsed.byline
             article.source = parsed.source
+            article.summary = parsed.summary
             article.body = parsed.body
-            article.status = status
-            article.published_at = published_at or parsed.published_at
+            if published_at is not None:
+                article.published_at = published_at
             article.save()
             article.regions.set(regions)
             if tags is not None:
                 article.tags.set(list(tags))
 
-            article.photos.all().delete()
+            if plan.outcome == "updated" and not (article.import_record or {}).get("fields"):
+                mark_photos_of_earlier_imports(article, parsed)
+            replaced = article.photos.exclude(import_file_name="")
+            replaced_names = [photo.image.name for photo in replaced]
+            replaced.delete()
             photos = []
             for position, photo_file in enumerate(photo_files):
                 photo = save_photo(article, photo_file, position)
                 saved_names.append(photo.image.name)
                 photos.append(photo)
-            transaction.on_commit(partial(delete_stored_files, old_photo_names))
+
+            article.import_record = {
+                "page": {"headline": parsed.headline, "date": local_date(parsed.published_at)},
+                "fields": field_hashes(article),
+            }
+            article.imported_at = timezone.now()
+            article.save(update_fields=["import_record", "imported_at"])
+            transaction.on_commit(partial(committed.append, True))
+            transaction.on_commit(partial(delete_replaced_files, replaced_names))
     except BaseException:
-        # Whatever stopped the import (an error, Ctrl-C), its rows were rolled
-        # back; the files saved for them must go too. The error is re-raised.
-        delete_stored_files(saved_names)
+        # Whatever stopped the import before it committed (an error, Ctrl-C),
+        # its rows were rolled back; the files saved for them must go too. The
+        # error is re-raised. After the commit, the new files are the story's.
+        if not committed:
+            delete_stored_files(saved_names)
         raise
-    return ImportResult(article=article, created=created, photos=photos)
+    return ImportResult(article=article, outcome=plan.outcome, photos=photos)
+
+
+def mark_photos_of_earlier_imports(article, parsed):
+    """
+    Mark which photos of a story imported before photos were marked came from
+    the page: those stored under the name of a photo the page names (the
+    importer stored them as photos/YYYY/MM/<name>, with "_" and seven
+    characters added when the name was taken). The others were added in the
+    admin and are kept.
+    """
+    for photo in article.photos.filter(import_file_name=""):
+        stored = Path(photo.image.name)
+        for page_photo in parsed.photos:
+            page_name = Path(page_photo.file_name)
+            pattern = rf"{re.escape(page_name.stem)}(?:_[A-Za-z0-9]{{7}})?{re.escape(page_name.suffix)}"
+            if re.fullmatch(pattern, stored.name, re.IGNORECASE):
+                photo.import_file_name = page_photo.file_name
+                photo.save(update_fields=["import_file_name"])
+                break
 
 
 def save_photo(article, photo_file, position):
@@ -501,11 +747,27 @@ def save_photo(article, photo_file, position):
         credit=photo_file.photo.credit,
         alt_text=photo_file.photo.alt_text,
         position=position,
+        import_file_name=photo_file.photo.file_name,
     )
     with photo_file.path.open("rb") as image_file:
         photo.image.save(photo_file.photo.file_name, File(image_file), save=False)
     photo.save()
     return photo
+
+
+def delete_replaced_files(names):
+    """
+    Delete the files of photos a committed import replaced. The story is
+    already committed with its new photos, so a file that cannot be deleted is
+    logged and left (a stray file, not a broken story); any storage's error
+    counts, not only the file system's.
+    """
+    storage = Photo._meta.get_field("image").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete the replaced photo file %s; delete it by hand", name)
 
 
 def delete_stored_files(names):

@@ -136,8 +136,18 @@ class Article(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="For stories imported from the old site: the saved page's file name, "
-        "so a re-import updates the story instead of duplicating it.",
+        help_text="For stories imported from the old site: what identifies the page (its old address, "
+        "or its folder and file name), so a re-import updates the story instead of duplicating it.",
+    )
+    imported_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When import_articles last wrote the story."
+    )
+    import_record = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What the last import read from the page and wrote to the story (a hash per field), "
+        "so a re-import can tell the newsroom's edits and a different story from a refreshed page.",
     )
 
     tags = TaggableManager(through=TaggedArticle, blank=True)
@@ -216,6 +226,13 @@ class Photo(models.Model):
     )
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order on the page: the lowest number is the lead photo."
+    )
+    import_file_name = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="For photos imported from the old site: the file name the page gave it. A re-import "
+        "replaces only these; photos added in the newsroom are kept.",
     )
 
     class Meta:

@@ -1,19 +1,24 @@
 """
-The old-site importer: the parser on its own, and `manage.py import_articles` end to end
+The old-site importer: the parser (and articles.datelines) on its own, and
+`manage.py import_articles` end to end
 with real text files, real images made with Pillow, and the real database.
 """
 
+import logging
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from PIL import Image
 
 from articles import importer
+from articles.datelines import parse_date, parse_dateline
 from articles.importer import (
     MalformedFile,
     alt_text_from_caption,
@@ -22,13 +27,11 @@ from articles.importer import (
     find_named_regions,
     is_photo_file_name,
     parse_article_text,
-    parse_date,
-    parse_dateline,
     split_caption_and_credit,
     split_paragraphs,
 )
 from articles.models import Article, Photo
-from articles.tests.factories import image_bytes
+from articles.tests.factories import image_bytes, make_photo
 from regions.models import Region
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -79,22 +82,44 @@ def media_files(media_root):
 # --- The parser on its own ----------------------------------------------------
 
 
-# The date-line forms old pages use: (line, byline, source, naive local time).
+# The date-line forms old pages use: (text after the headline, byline, source, naive Beijing time).
+# Shared by the parser and the command tests, so every form is also imported end to end.
 DATELINE_FORMS = [
-        ("(chinadaily.com.cn) | 2025-05-26", "", "chinadaily.com.cn", datetime(2025, 5, 26)),
-        (
-            "By Zhang Yi | China Daily | Updated: 2024-03-01 09:12",
-            "By Zhang Yi",
-            "China Daily",
-            datetime(2024, 3, 1, 9, 12),
-        ),
-        ("| Updated: January 29, 2024", "", "", datetime(2024, 1, 29)),
-        (
-            "By Li Ming | chinadaily.com.cn | 2024-03-01 09:12:30",
-            "By Li Ming",
-            "chinadaily.com.cn",
-            datetime(2024, 3, 1, 9, 12, 30),
-        ),
+    ("(chinadaily.com.cn) | 2025-05-26", "", "chinadaily.com.cn", datetime(2025, 5, 26)),
+    (
+        "By Zhang Yi | China Daily | Updated: 2024-03-01 09:12",
+        "By Zhang Yi",
+        "China Daily",
+        datetime(2024, 3, 1, 9, 12),
+    ),
+    ("| Updated: January 29, 2024", "", "", datetime(2024, 1, 29)),
+    (
+        "By Li Ming | chinadaily.com.cn | 2024-03-01 09:12:30",
+        "By Li Ming",
+        "chinadaily.com.cn",
+        datetime(2024, 3, 1, 9, 12, 30),
+    ),
+    # Source and date as two blocks, spaces inside the parentheses (issue 7).
+    ("( chinadaily.com.cn )\nUpdated: 2016-03-14", "", "chinadaily.com.cn", datetime(2016, 3, 14)),
+    ("( chinadaily.com.cn )\n\nUpdated: 2016-03-14", "", "chinadaily.com.cn", datetime(2016, 3, 14)),
+    # The date on the line (or paragraph) after the byline.
+    ("By Zhang Yi\nUpdated: 2024-03-01 09:12", "By Zhang Yi", "", datetime(2024, 3, 1, 9, 12)),
+    (
+        "By Zhang Yi | China Daily\n\nUpdated: 2024-03-01 09:12",
+        "By Zhang Yi",
+        "China Daily",
+        datetime(2024, 3, 1, 9, 12),
+    ),
+    # Case, spacing, punctuation and order of the parts.
+    ("UPDATED : 2024-03-01 09:12 | ( China Daily )", "", "China Daily", datetime(2024, 3, 1, 9, 12)),
+    ("Updated:2016/03/14 (chinadaily.com.cn)", "", "chinadaily.com.cn", datetime(2016, 3, 14)),
+    ("[Xinhua]  2025.07.01", "", "Xinhua", datetime(2025, 7, 1)),
+    ("chinadaily.com.cn · 14 March 2016", "", "chinadaily.com.cn", datetime(2016, 3, 14)),
+    ("chinadaily.com.cn 2016-03-14", "", "chinadaily.com.cn", datetime(2016, 3, 14)),
+    ("Updated: Mar. 14, 2016 9:12 PM | by Zhang Yi", "by Zhang Yi", "", datetime(2016, 3, 14, 21, 12)),
+    ("（中国日报网）2016-03-14", "", "中国日报网", datetime(2016, 3, 14)),
+    ("2016年3月14日 09:12 来源：中国日报网", "", "中国日报网", datetime(2016, 3, 14, 9, 12)),
+    ("Qingdao City News 2025-05-26", "", "Qingdao City News", datetime(2025, 5, 26)),
 ]
 
 
@@ -107,7 +132,7 @@ DATELINE_FORMS = [
     ],
 )
 def test_parse_dateline_reads_every_form_the_old_pages_use(line, byline, source, published_at):
-    dateline = parse_dateline(line)
+    dateline = parse_dateline(line, where_expected=True)
 
     assert (dateline.byline, dateline.source) == (byline, source)
     assert dateline.published_at == published_at.replace(tzinfo=SHANGHAI)
@@ -115,17 +140,42 @@ def test_parse_dateline_reads_every_form_the_old_pages_use(line, byline, source,
 
 @pytest.mark.parametrize(
     "line",
-    ["| Updated: someday", "(chinadaily.com.cn)", "By Zhang Yi | China Daily", "2025-13-40", ""],
+    [
+        "| Updated: someday",
+        "(chinadaily.com.cn)",
+        "By Zhang Yi | China Daily",
+        "2025-13-40",
+        "",
+        # A date inside a sentence is not a date line.
+        "The lantern festival opened on May 1, 2025 in Jimo's old town.",
+    ],
 )
 def test_parse_dateline_refuses_a_line_without_a_readable_date(line):
     with pytest.raises(ValueError, match="cannot read the date"):
-        parse_dateline(line)
+        parse_dateline(line, where_expected=True)
+
+
+@pytest.mark.django_db
+def test_a_headline_with_a_date_in_it_is_the_headline(tmp_path):
+    headline = "Marathon on May 1, 2025 draws 30,000 runners"
+    path = write_page(tmp_path, "story.txt", page(headline, "(x) | 2025-05-02", "Body."))
+
+    run_import(path)
+
+    article = Article.objects.get()
+    assert (article.headline, article.source) == (headline, "x")
 
 
 def test_parse_date_is_beijing_time_whatever_the_current_time_zone():
     """The old site's times are local; a time read at 09:12 is 01:12 UTC."""
     assert parse_date("2024-03-01 09:12").isoformat() == "2024-03-01T09:12:00+08:00"
     assert parse_date("someday") is None
+
+
+@override_settings(TIME_ZONE="UTC")
+def test_parse_date_is_beijing_time_when_the_site_runs_on_utc():
+    assert parse_date("2024-03-01 09:12") == datetime(2024, 3, 1, 1, 12, tzinfo=UTC)
+    assert parse_dateline("(x) | 2024-03-01 09:12").published_at == datetime(2024, 3, 1, 1, 12, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -205,7 +255,7 @@ def test_decode_saved_page_names_the_line_of_a_non_utf8_byte():
 def test_parse_article_text_of_the_seed_page():
     text = (IMPORT_FILES / SEED_NAME).read_text(encoding="utf-8")
 
-    parsed = parse_article_text(text, file_name=SEED_NAME, import_key="seed")
+    parsed = parse_article_text(text, file_name=SEED_NAME, file_key="seed")
 
     assert parsed.headline == "New business center in Qingdao to boost Sino-Russia ties"
     assert parsed.source == "chinadaily.com.cn"
@@ -220,7 +270,7 @@ def test_parse_article_text_of_the_seed_page():
 def test_two_photos_in_a_row_the_first_without_a_caption():
     text = page("Headline", "(x) | 2025-05-26", "a.jpg", "b.jpg", "Caption of b. [Credit]", "Body.")
 
-    parsed = parse_article_text(text, file_name="p.txt", import_key="p")
+    parsed = parse_article_text(text, file_name="p.txt", file_key="p")
 
     assert [(p.file_name, p.caption, p.credit) for p in parsed.photos] == [
         ("a.jpg", "", ""),
@@ -270,7 +320,7 @@ def test_import_the_seed_page(seed_folder):
     stdout, stderr = run_import(seed_folder / SEED_NAME)
 
     article = Article.objects.get()
-    assert article.import_key == "qingdao-sino-russia-business-center"
+    assert article.import_key == "file:saved/qingdao-sino-russia-business-center"
     assert article.headline == "New business center in Qingdao to boost Sino-Russia ties"
     assert article.source == "chinadaily.com.cn"
     assert article.byline == ""
@@ -585,24 +635,12 @@ def test_several_files_one_bad_imports_the_good_ones_and_fails(tmp_path):
     with pytest.raises(CommandError) as error:
         run_import(good_one, bad, missing, good_two)
 
-    assert set(Article.objects.values_list("import_key", flat=True)) == {"good-one", "good-two"}
+    headlines = set(Article.objects.values_list("headline", flat=True))
+    assert headlines == {"First good story", "Second good story"}
     message = str(error.value)
     assert message.startswith("2 of 4 files could not be imported")
     assert f"{bad}, line 3: cannot read the date" in message
     assert f"{missing}: cannot read the file" in message
-
-
-@pytest.mark.django_db
-def test_two_files_with_the_same_name_in_one_run_are_not_merged(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    first = write_page(tmp_path / "a", "story.txt", page("From a", "(x) | 2025-05-26", "Body."))
-    second = write_page(tmp_path / "b", "story.txt", page("From b", "(x) | 2025-05-26", "Body."))
-
-    with pytest.raises(CommandError, match="same name"):
-        run_import(first, second)
-
-    assert Article.objects.get().headline == "From a"
 
 
 @pytest.mark.django_db
@@ -662,3 +700,411 @@ def test_html_in_an_imported_story_is_shown_as_text_not_run(tmp_path, client):
     assert "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(&quot;body&quot;)&lt;/script&gt;" in html
     assert "&lt;script&gt;alert(&quot;headline&quot;)&lt;/script&gt;" in html
+
+
+# --- Time zone (issue 15 item 9) -------------------------------------------------
+
+
+@pytest.mark.django_db
+@override_settings(TIME_ZONE="UTC")
+def test_imported_times_are_beijing_time_when_the_site_runs_on_utc(tmp_path):
+    path = write_page(tmp_path, "story.txt", page("Headline", "(x) | Updated: 2024-03-01 09:12", "Body."))
+
+    stdout, _ = run_import(path)
+
+    assert Article.objects.get().published_at == datetime(2024, 3, 1, 1, 12, tzinfo=UTC)
+    assert "x | 2024-03-01 09:12;" in stdout  # reported as the page says it
+
+
+# --- Summaries (issue 15 item 11) --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_page_without_a_summary_gets_its_first_sentence(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+
+    article = Article.objects.get()
+    assert article.summary == (
+        "The unveiling ceremony of the China (Shandong) Information Business Center of Novosibirsk, "
+        "Russia, took place at the China-SCO Local Economic and Trade Cooperation Demonstration Area "
+        "(SCODA) on May 23."
+    )
+
+
+@pytest.mark.django_db
+def test_two_short_sentences_make_the_summary(tmp_path):
+    body = "Tea picking began on Monday. Growers expect a good year. Prices are up.\n\nSecond paragraph."
+    run_import(write_page(tmp_path, "story.txt", page("Headline", "(x) | 2025-05-26", body)))
+
+    assert Article.objects.get().summary == "Tea picking began on Monday. Growers expect a good year."
+
+
+@pytest.mark.django_db
+def test_a_chinese_summary_is_cut_by_characters_not_the_whole_body(tmp_path):
+    first = "崂山区" + "茶园" * 80 + "开始采茶"  # one long sentence with no spaces and no full stop
+    text = page("崂山春茶开采", "(x) | 2025-05-26", first, "第二段。")
+    run_import(write_page(tmp_path, "story.txt", text))
+
+    summary = Article.objects.get().summary
+    assert 0 < len(summary) <= 100
+    assert summary.startswith("崂山区茶园")
+    assert summary.endswith("…")
+
+
+@pytest.mark.django_db
+def test_a_chinese_summary_ends_at_a_full_stop(tmp_path):
+    first, second = "崂山区的茶园开始了春季采茶。", "今年的采茶季比去年晚了一周。"
+    body = first + second + "茶农说，晚一点的茶味道更好，游客也更多了。"
+    run_import(write_page(tmp_path, "story.txt", page("崂山春茶开采", "(x) | 2025-05-26", body, "第二段。")))
+
+    assert Article.objects.get().summary == first + second
+
+
+@pytest.mark.django_db
+def test_a_summary_line_on_the_page_is_used_as_it_is(tmp_path):
+    text = page("Headline", "(x) | 2025-05-26", "Summary: Picking began early.", "First paragraph. More.")
+
+    run_import(write_page(tmp_path, "story.txt", text))
+
+    article = Article.objects.get()
+    assert article.summary == "Picking began early."
+    assert article.body == "First paragraph. More."
+
+
+@pytest.mark.django_db
+def test_a_one_sentence_story_has_no_summary_repeating_it(tmp_path):
+    run_import(write_page(tmp_path, "story.txt", page("Headline", "(x) | 2025-05-26", "Only this.")))
+
+    assert Article.objects.get().summary == ""
+
+
+# --- Re-imports never undo the newsroom's work (issue 15 item 2) -----------------------
+
+
+def edit_page(path, old, new):
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_reimport_skips_a_story_edited_in_the_newsroom_unless_forced(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+    article = Article.objects.get()
+    article.headline = "Novosibirsk opens a business centre in Qingdao"  # an editor's fix
+    article.save()
+    edit_page(seed_folder / SEED_NAME, "This event marks", "The event marks")
+
+    stdout, stderr = run_import(seed_folder / SEED_NAME)
+
+    article.refresh_from_db()
+    assert article.headline == "Novosibirsk opens a business centre in Qingdao"
+    assert "This event marks" in article.body
+    edited = "edited in the newsroom since the last import"
+    assert f"Skipped {seed_folder / SEED_NAME}: {edited} (headline)" in stderr
+    assert "1 skipped" in stdout
+
+    stdout, stderr = run_import(seed_folder / SEED_NAME, "--force")
+
+    article.refresh_from_db()
+    assert article.headline == "New business center in Qingdao to boost Sino-Russia ties"
+    assert "The event marks" in article.body
+    assert "(0 created, 1 updated)" in stdout
+
+
+@pytest.mark.django_db
+def test_reimport_never_republishes_a_story_the_newsroom_unpublished(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+    article = Article.objects.get()
+    article.status = Article.Status.DRAFT
+    article.save()
+
+    _, stderr = run_import(seed_folder / SEED_NAME)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert "edited in the newsroom since the last import (status)" in stderr
+
+    edit_page(seed_folder / SEED_NAME, "(chinadaily.com.cn) | 2025-05-26", "(chinadaily.com.cn) | 2025-06-01")
+    run_import(seed_folder / SEED_NAME, "--force")
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at == datetime(2025, 5, 26, tzinfo=SHANGHAI)
+    assert not Article.objects.published().exists()
+
+
+@pytest.mark.django_db
+def test_reimport_of_an_unedited_story_keeps_its_status_and_publication_time(seed_folder):
+    run_import(seed_folder / SEED_NAME, "--status", "draft")
+    edit_page(seed_folder / SEED_NAME, "(chinadaily.com.cn) | 2025-05-26", "(chinadaily.com.cn) | 2025-06-01")
+    edit_page(seed_folder / SEED_NAME, "This event marks", "The event marks")
+
+    stdout, _ = run_import(seed_folder / SEED_NAME)  # --status published is the default
+
+    article = Article.objects.get()
+    assert "The event marks" in article.body
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at == datetime(2025, 5, 26, tzinfo=SHANGHAI)
+    assert "(0 created, 1 updated)" in stdout
+
+
+@pytest.mark.django_db
+def test_reimport_keeps_regions_an_editor_chose(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+    article = Article.objects.get()
+    article.regions.set([Region.objects.get(slug="jiaozhou")])
+
+    _, stderr = run_import(seed_folder / SEED_NAME)
+
+    assert [r.slug for r in article.regions.all()] == ["jiaozhou"]
+    assert "(regions)" in stderr
+
+
+@pytest.mark.django_db
+def test_reimport_keeps_photos_added_in_the_admin(
+    seed_folder, media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(seed_folder / SEED_NAME)
+    article = Article.objects.get()
+    imported_file = Path(article.photos.get().image.path)
+    added = make_photo(article, position=1, caption="Added in the newsroom.")
+    added_file = Path(added.image.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stdout, _ = run_import(seed_folder / SEED_NAME)
+
+    assert "(0 created, 1 updated)" in stdout
+    assert Photo.objects.filter(pk=added.pk).exists()
+    assert added_file.exists()
+    assert [p.caption for p in article.photos.all()] == [SEED_CAPTION, "Added in the newsroom."]
+    assert not imported_file.exists()  # the imported photo was replaced by the page's
+    assert len(media_files(media_root)) == 2
+
+
+@pytest.mark.django_db
+def test_reimport_skips_a_story_whose_imported_photo_caption_was_edited(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+    Photo.objects.update(caption="A better caption.")
+
+    _, stderr = run_import(seed_folder / SEED_NAME)
+
+    assert Photo.objects.get().caption == "A better caption."
+    assert "(photos)" in stderr
+
+
+@pytest.mark.django_db
+def test_dry_run_says_which_stories_would_be_skipped(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+    Article.objects.update(byline="By an editor")
+
+    stdout, stderr = run_import(seed_folder / SEED_NAME, "--dry-run")
+
+    edited = "edited in the newsroom since the last import"
+    assert f"Would skip {seed_folder / SEED_NAME}: {edited} (byline)" in stderr
+    assert "0 new, 0 updates, 1 skipped" in stdout
+    assert Article.objects.get().byline == "By an editor"
+
+
+# --- A failed cleanup after the commit (issue 15 item 4) ------------------------------
+
+
+class DeleteFailsStorage(FileSystemStorage):
+    """Media storage that cannot delete the files named in `undeletable` (as on a read-only mount)."""
+
+    undeletable = set()
+
+    def delete(self, name):
+        if name in self.undeletable:
+            raise PermissionError(f"[Errno 13] Permission denied: '{name}'")
+        super().delete(name)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_cleanup_is_logged_and_leaves_the_committed_story_intact(
+    seed_folder, media_root, settings, caplog, monkeypatch
+):
+    run_import(seed_folder / SEED_NAME)
+    old_photo = Photo.objects.get()
+    old_file = Path(old_photo.image.path)
+    monkeypatch.setattr(DeleteFailsStorage, "undeletable", {old_photo.image.name})
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.DeleteFailsStorage"}}
+    edit_page(seed_folder / SEED_NAME, "This event marks", "The event marks")
+
+    with caplog.at_level(logging.ERROR, logger="articles.importer"):
+        stdout, _ = run_import(seed_folder / SEED_NAME)
+
+    article = Article.objects.get()
+    assert "The event marks" in article.body
+    new_file = Path(article.photos.get().image.path)
+    assert new_file != old_file
+    assert new_file.exists()
+    assert old_file.exists()  # could not be deleted: left behind, and said so
+    assert "(0 created, 1 updated)" in stdout
+    assert any(
+        record.name == "articles.importer" and old_file.name in record.getMessage()
+        for record in caplog.records
+    )
+
+
+# --- A page is known by its address or its folder and name (issue 19 item 7) --------------
+
+
+def laoshan_page():
+    return page(
+        "Laoshan tea growers begin spring harvest",
+        "(chinadaily.com.cn) | 2025-05-08",
+        "tea.jpg",
+        "Pickers in a Laoshan tea garden. [Photo by Zhang Yi]",
+        "Tea gardens across Laoshan district have started the spring harvest.",
+    )
+
+
+def jimo_page():
+    return page(
+        "Jimo old town lights its lanterns",
+        "(chinadaily.com.cn) | 2025-02-12",
+        "The lantern festival in Jimo drew crowds on Wednesday.",
+    )
+
+
+@pytest.fixture
+def two_folders(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    write_photo(a, "tea.jpg")
+    return write_page(a, "story.txt", laoshan_page()), write_page(b, "story.txt", jimo_page())
+
+
+@pytest.mark.django_db
+def test_two_same_named_pages_from_two_folders_are_two_stories(
+    two_folders, media_root, django_capture_on_commit_callbacks
+):
+    laoshan, jimo = two_folders
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(laoshan)
+    photo_file = Path(Photo.objects.get().image.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stdout, _ = run_import(jimo)
+
+    assert "(1 created, 0 updated)" in stdout
+    assert Article.objects.count() == 2
+    laoshan_story = Article.objects.get(headline="Laoshan tea growers begin spring harvest")
+    assert [r.slug for r in laoshan_story.regions.all()] == ["laoshan"]
+    assert laoshan_story.photos.count() == 1
+    assert photo_file.exists()
+    jimo_story = Article.objects.get(headline="Jimo old town lights its lanterns")
+    assert [r.slug for r in jimo_story.regions.all()] == ["jimo"]
+
+
+@pytest.mark.django_db
+def test_two_same_named_pages_in_one_run_are_two_stories(two_folders):
+    stdout, _ = run_import(*two_folders)
+
+    assert "(2 created, 0 updated)" in stdout
+    assert Article.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_page_saved_over_with_another_story_is_refused_unless_replace(two_folders):
+    laoshan, jimo = two_folders
+    run_import(laoshan)
+    laoshan.write_text(jimo.read_text(encoding="utf-8"), encoding="utf-8")
+
+    with pytest.raises(CommandError) as error:
+        run_import(laoshan)
+
+    assert f"{laoshan}: " in str(error.value)
+    assert "--replace" in str(error.value)
+    assert Article.objects.get().headline == "Laoshan tea growers begin spring harvest"
+    assert Photo.objects.count() == 1
+
+    run_import(laoshan, "--replace")
+
+    assert Article.objects.get().headline == "Jimo old town lights its lanterns"
+
+
+@pytest.mark.django_db
+def test_a_corrected_headline_on_the_same_date_is_the_same_story(two_folders):
+    laoshan, _ = two_folders
+    run_import(laoshan)
+    edit_page(laoshan, "begin spring harvest", "begin the spring harvest")
+
+    stdout, _ = run_import(laoshan)
+
+    assert Article.objects.get().headline == "Laoshan tea growers begin the spring harvest"
+    assert "(0 created, 1 updated)" in stdout
+
+
+@pytest.mark.django_db
+def test_a_page_with_an_old_address_is_known_by_it_wherever_it_is_saved(tmp_path):
+    text = "URL: http://www.chinadaily.com.cn/a/201603/14/WS1.html\n\n" + jimo_page()
+    first = write_page(tmp_path, "jimo.txt", text)
+    (tmp_path / "later").mkdir()
+    second = write_page(tmp_path / "later", "lanterns.txt", text.replace("drew crowds", "drew big crowds"))
+
+    run_import(first)
+    stdout, _ = run_import(second)
+
+    article = Article.objects.get()
+    assert article.import_key == "url:www.chinadaily.com.cn/a/201603/14/WS1.html"
+    assert "drew big crowds" in article.body
+    assert "(0 created, 1 updated)" in stdout
+
+
+@pytest.mark.django_db
+def test_two_pages_with_the_same_old_address_in_one_run_are_refused(tmp_path):
+    text = "URL: https://www.chinadaily.com.cn/a/1.html\n\n" + jimo_page()
+    first = write_page(tmp_path, "one.txt", text)
+    second = write_page(tmp_path, "two.txt", text)
+
+    with pytest.raises(CommandError, match="same old address"):
+        run_import(first, second)
+
+    assert Article.objects.count() == 1
+
+
+def import_the_old_way(path):
+    """A story as the importer left it before pages had keys and records: keyed by the bare file name."""
+    run_import(path)
+    Article.objects.filter(import_key__endswith="/" + path.stem).update(
+        import_key=path.stem, import_record=None, imported_at=None
+    )
+    Photo.objects.update(import_file_name="")
+
+
+@pytest.mark.django_db
+def test_a_story_imported_under_the_bare_file_name_is_still_found(two_folders):
+    laoshan, jimo = two_folders
+    import_the_old_way(laoshan)
+    story = Article.objects.get()
+    added = make_photo(story, position=1, caption="Added in the newsroom.")
+
+    _, stderr = run_import(laoshan)  # no record of what the old import wrote: not overwritten
+
+    assert Article.objects.get().import_key == "story"
+    assert f"Skipped {laoshan}: imported before" in stderr
+
+    run_import(laoshan, "--force")
+
+    story = Article.objects.get()
+    assert story.import_key == "file:a/story"
+    # The old import's photo (stored under the page's file name) was replaced; the added one kept.
+    assert [(p.caption, p.import_file_name) for p in story.photos.all()] == [
+        ("Pickers in a Laoshan tea garden.", "tea.jpg"),
+        ("Added in the newsroom.", ""),
+    ]
+    assert Photo.objects.filter(pk=added.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_unrelated_page_with_the_same_bare_file_name_is_a_new_story(two_folders):
+    laoshan, jimo = two_folders
+    import_the_old_way(laoshan)
+
+    stdout, _ = run_import(jimo)
+
+    assert "(1 created, 0 updated)" in stdout
+    assert set(Article.objects.values_list("import_key", flat=True)) == {"story", "file:b/story"}
+    assert Article.objects.get(import_key="story").headline == "Laoshan tea growers begin spring harvest"

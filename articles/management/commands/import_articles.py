@@ -6,8 +6,16 @@ Import stories saved from the old site as plain text (see articles/importer.py f
 Every file is read and checked before anything is written; each story is then
 written in its own transaction. A file that cannot be read is reported with its
 line number and skipped, the others are imported, and the command exits
-non-zero. Re-importing a file updates the story made from it the first time
-(matched by file name), so running the command twice does not duplicate stories.
+non-zero.
+
+A page is known by its old address (a "URL:" line at its top) or else by its
+folder and file name, so re-importing it refreshes the story made from it
+instead of duplicating it, while same-named pages from two folders are two
+stories. A re-import never undoes the newsroom's work (the rule is in
+articles.importer.import_article): a story edited since its last import is
+skipped and reported unless --force, status and publication time are never
+changed, and photos added in the admin are kept. A page whose key names a
+story with another headline and date is refused unless --replace.
 """
 
 from pathlib import Path
@@ -16,10 +24,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.importer import (
     MalformedFile,
+    NotTheSameStory,
     find_named_regions,
     find_photo_files,
     import_article,
     parse_article_file,
+    plan_import,
 )
 from articles.models import Article
 from regions.models import Region
@@ -28,7 +38,9 @@ from regions.models import Region
 class Command(BaseCommand):
     help = (
         "Import stories saved from the old site as plain text: headline, source/date line, body and "
-        "photos with captions. Re-importing a file updates its story instead of duplicating it."
+        "photos with captions. Re-importing a page refreshes its story instead of duplicating it, "
+        "but skips stories edited in the newsroom since (see --force) and never changes a story's "
+        "status or publication time."
     )
 
     def add_arguments(self, parser):
@@ -51,19 +63,35 @@ class Command(BaseCommand):
             "--status",
             choices=Article.Status.values,
             default=Article.Status.PUBLISHED,
-            help="Status of the imported stories (default: published, at the time of the date line).",
+            help="Status of new stories (default: published, at the time of the date line). "
+            "A re-import keeps the story's status and publication time.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Refresh stories from their pages even if the newsroom edited them since the last import "
+            "(their status, publication time and photos added in the admin are still kept).",
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Let a page overwrite the story imported from the same address or file before even when "
+            "headline and date both differ (a different story saved under the same name).",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Read and report on the files without writing anything."
         )
 
-    def handle(self, *args, files, photos, region_slugs, status, dry_run, verbosity, **options):
+    def handle(
+        self, *args, files, photos, region_slugs, status, force, replace, dry_run, verbosity, **options
+    ):
         self.verbosity = verbosity
+        self.force, self.replace = force, replace
         chosen_regions = regions_from_slugs(region_slugs) if region_slugs else None
         parsed_articles, failures = self.parse_all(files)
         all_regions = list(Region.objects.all())
 
-        counts = {"created": 0, "updated": 0}
+        counts = {"created": 0, "updated": 0, "skipped": 0, "refused": 0}
         for parsed in parsed_articles:
             photos_dir = photos or Path(parsed.file_name).parent
             if chosen_regions is not None:
@@ -73,7 +101,11 @@ class Command(BaseCommand):
                     find_named_regions(parsed.text_naming_regions, all_regions),
                     "named in the text",
                 )
-            outcome = self.import_one(parsed, photos_dir, regions, region_note, status, dry_run)
+            try:
+                outcome = self.import_one(parsed, photos_dir, regions, region_note, status, dry_run)
+            except NotTheSameStory as error:
+                failures.append(str(error))
+                outcome = "refused"
             counts[outcome] += 1
 
         self.report_totals(counts, len(files), dry_run)
@@ -85,7 +117,8 @@ class Command(BaseCommand):
     def parse_all(self, paths):
         """
         Read every file before writing anything: the stories, and one message per file that failed.
-        Two files with the same name would import into the same story, so the second is refused.
+        Two pages with the same key (the same old address) would import into the same story, so the
+        second is refused.
         """
         parsed_articles, failures, seen_keys = [], [], {}
         for path in paths:
@@ -98,8 +131,9 @@ class Command(BaseCommand):
                 failures.append(f"{path}: cannot read the file ({error.strerror or error})")
                 continue
             if parsed.import_key in seen_keys:
+                same = "old address" if parsed.import_key.startswith("url:") else "folder and name"
                 failures.append(
-                    f"{path}: has the same name as {seen_keys[parsed.import_key]}, so both would be "
+                    f"{path}: has the same {same} as {seen_keys[parsed.import_key]}, so both would be "
                     "the same story; import them separately"
                 )
                 continue
@@ -108,39 +142,62 @@ class Command(BaseCommand):
         return parsed_articles, failures
 
     def import_one(self, parsed, photos_dir, regions, region_note, status, dry_run):
-        """Write (or, in a dry run, only describe) one story; returns "created" or "updated"."""
+        """
+        Write (or, in a dry run, only describe) one story; returns "created", "updated" or
+        "skipped". Raises NotTheSameStory.
+        """
         photo_files, warnings = find_photo_files(parsed, photos_dir)
         for warning in warnings:
             self.warn(warning)
 
         if dry_run:
-            exists = Article.objects.filter(import_key=parsed.import_key).exists()
-            outcome, verb = ("updated", "Would update") if exists else ("created", "Would create")
+            result = plan_import(parsed, force=self.force, replace=self.replace)
         else:
-            result = import_article(parsed, photo_files=photo_files, regions=regions, status=status)
-            outcome, verb = ("created", "Created") if result.created else ("updated", "Updated")
-
+            result = import_article(
+                parsed,
+                photo_files=photo_files,
+                regions=regions,
+                status=status,
+                force=self.force,
+                replace=self.replace,
+            )
+        if result.outcome == "skipped":
+            self.warn(
+                f"{'Would skip' if dry_run else 'Skipped'} {parsed.file_name}: {result.skipped_because}; "
+                "--force to refresh it from the page"
+            )
+            return result.outcome
+        verb = {"created": "create", "updated": "update"}[result.outcome]
+        verb = f"Would {verb}" if dry_run else f"{verb.capitalize()}d"
         self.say(f'{verb} "{parsed.headline}" from {parsed.file_name}')
         self.say(f"  {describe_regions(regions, region_note)}")
         self.say(f"  {describe_contents(parsed, photo_files)}")
         if not dry_run:
-            self.say(f"  {status}, at {result.article.get_absolute_url()}", min_verbosity=2)
-        return outcome
+            self.say(
+                f"  {result.article.status}, at {result.article.get_absolute_url()}", min_verbosity=2
+            )
+        return result.outcome
 
     def report_totals(self, counts, file_count, dry_run):
         imported = counts["created"] + counts["updated"]
+        skipped = (
+            f"; {counts['skipped']} skipped as edited in the newsroom (--force to refresh them)"
+            if counts["skipped"]
+            else ""
+        )
         if dry_run:
             self.say(
                 self.style.SUCCESS(
                     f"Dry run: {imported} of {file_count} files can be imported "
-                    f"({counts['created']} new, {counts['updated']} updates). Nothing was written."
+                    f"({counts['created']} new, {counts['updated']} updates, {counts['skipped']} skipped). "
+                    "Nothing was written."
                 )
             )
-        elif imported:
+        elif imported or counts["skipped"]:
             self.say(
                 self.style.SUCCESS(
                     f"Imported {imported} of {file_count} files "
-                    f"({counts['created']} created, {counts['updated']} updated)."
+                    f"({counts['created']} created, {counts['updated']} updated){skipped}."
                 )
             )
 
