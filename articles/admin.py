@@ -21,8 +21,8 @@ def photo_thumbnail(photo, height=60):
 class PhotoInline(admin.StackedInline):
     model = Photo
     extra = 1
-    fields = ("preview", "image", "caption", "credit", "alt_text", "position")
-    readonly_fields = ("preview",)
+    fields = ("preview", "image", "original_name", "caption", "credit", "alt_text", "position")
+    readonly_fields = ("preview", "original_name")
     formfield_overrides = {
         models.ImageField: {"widget": forms.ClearableFileInput(attrs={"accept": "image/*"})},
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},

@@ -91,7 +91,7 @@ def test_a_rejected_upload_keeps_everything_else_typed(admin_client):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Upload a valid image" in page
+    assert "“not-a-photo.jpg” is not a readable image" in page
     assert 'value="Laoshan tea pickers start the spring harvest"' in page
     assert "Second paragraph." in page
     assert "Tea, Farming, Spring" in page or 'value="Farming, Spring, Tea"' in page
