@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from .models import Article, Photo
 
@@ -21,8 +23,8 @@ def photo_thumbnail(photo, height=60):
 class PhotoInline(admin.StackedInline):
     model = Photo
     extra = 1
-    fields = ("preview", "image", "caption", "credit", "alt_text", "position")
-    readonly_fields = ("preview",)
+    fields = ("preview", "image", "original_name", "caption", "credit", "alt_text", "position")
+    readonly_fields = ("preview", "original_name")
     formfield_overrides = {
         models.ImageField: {"widget": forms.ClearableFileInput(attrs={"accept": "image/*"})},
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
@@ -41,8 +43,27 @@ class RegionListFilter(admin.RelatedFieldListFilter):
         self.empty_value_display = "City-wide"
 
 
+class ArticleAdminForm(forms.ModelForm):
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        # Read from the tag model, so a project tag model with another limit is obeyed.
+        limit = Article.tags.through.tag_model()._meta.get_field("name").max_length
+        too_long = [name for name in names if len(name) > limit]
+        if too_long:
+            raise ValidationError(
+                [
+                    f"The tag “{Truncator(name).chars(40)}” is {len(name)} characters long; "
+                    f"a tag can have at most {limit} characters."
+                    for name in too_long
+                ],
+                code="tag_too_long",
+            )
+        return names
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = (
         "headline",
         "thumbnail",
@@ -79,12 +100,12 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_relations()
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        # The ten regions are fixed by the newsroom: no "+" to add one from a story.
-        regions_widget = form.base_fields["regions"].widget
-        regions_widget.can_add_related = regions_widget.can_change_related = False
-        return form
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "regions":
+            # The ten regions are fixed by the newsroom: no "+" to add one from a story.
+            formfield.widget.can_add_related = formfield.widget.can_change_related = False
+        return formfield
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

@@ -32,11 +32,10 @@ from urllib.parse import urlsplit
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 
 from .datelines import OLD_SITE_TIME_ZONE, is_dateline_without_date, parse_dateline
 from .models import PHOTO_EXTENSIONS, Article, Photo
-from .validators import MAX_PHOTO_BYTES
+from .validators import PhotoRejected, check_photo_file
 
 logger = logging.getLogger(__name__)
 
@@ -494,19 +493,14 @@ def find_photo_files(parsed, photos_dir):
 
 
 def photo_file_problem(path):
-    """Why the file cannot be the story's photo, or None if it can."""
+    """Why the file cannot be the story's photo, or None if it can (the admin's check, see validators.py)."""
     if not path.is_file():
         return f"not found in {path.parent}"
-    if path.stat().st_size > MAX_PHOTO_BYTES:
-        return f"is larger than the {MAX_PHOTO_BYTES // (1024 * 1024)} MB limit"
     try:
-        # verify() checks the structure; only load() decodes, and so notices truncated files.
-        with Image.open(path) as image:
-            image.verify()
-        with Image.open(path) as image:
-            image.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        return f"is not a readable image ({error})"
+        with path.open("rb") as photo_file:
+            check_photo_file(File(photo_file), path.name)
+    except PhotoRejected as rejected:
+        return rejected.reason
     return None
 
 

@@ -400,7 +400,7 @@ def test_photos_before_inside_and_after_the_body_keep_their_order(tmp_path):
         (1, "Inside the body.", "Credit B"),
         (2, "After the body.", "Credit C"),
     ]
-    assert [Path(p.image.name).stem.split("_")[0] for p in photos] == ["before", "inside", "after"]
+    assert [p.original_name for p in photos] == ["before.jpg", "inside.PNG", "after.webp"]
 
 
 @pytest.mark.django_db
