@@ -1,5 +1,5 @@
+import logging
 import secrets
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +20,8 @@ from regions.models import Region
 from .slugs import unique_slug
 from .validators import PHOTO_EXTENSIONS  # noqa: F401  (the importer reads it from here)
 from .validators import MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, PhotoFileField, photo_extension
+
+logger = logging.getLogger(__name__)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -303,10 +305,18 @@ def delete_photo_file(sender, instance, **kwargs):
 def delete_file_on_commit(storage, name):
     """
     Delete a stored file once the transaction that stopped using it commits; a
-    rollback keeps it. A failure is logged by Django (robust) and never undoes
-    the committed change.
+    rollback keeps it. The change is committed by then, so a file that cannot
+    be deleted (any storage's error) is logged and left: a stray file, never a
+    broken story.
     """
-    transaction.on_commit(partial(storage.delete, name), robust=True)
+
+    def delete_unused_file():
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete the unused photo file %s; delete it by hand", name)
+
+    transaction.on_commit(delete_unused_file)
 
 
 def shorten_file_name(name, max_length):
