@@ -61,7 +61,9 @@ class ArticleQuerySet(models.QuerySet):
         articles = self.model.objects.filter(pk__in={a for _, a in pairs}).for_listing().in_bulk()
         by_region = {}
         for region_id, article_id in pairs:
-            by_region.setdefault(region_id, []).append(articles[article_id])
+            # A story deleted between the two queries is simply left out.
+            if article_id in articles:
+                by_region.setdefault(region_id, []).append(articles[article_id])
         for stories in by_region.values():
             stories.sort(key=lambda a: (a.published_at, a.pk), reverse=True)
         return by_region

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, render_body
@@ -82,6 +83,28 @@ def test_latest_by_region_returns_the_newest_few_per_region():
     assert by_region[laixi.pk] == [laixi_stories[1], laixi_stories[3], laixi_stories[2]]
     assert by_region[jimo.pk] == [both]
     assert set(by_region) == {laixi.pk, jimo.pk}
+
+
+def test_latest_by_region_skips_a_story_deleted_between_its_two_queries():
+    """A story deleted after the ranking query and before the story query is left out, not a KeyError."""
+    laixi = Region.objects.get(slug="laixi")
+    jimo = Region.objects.get(slug="jimo")
+    gone = make_article(regions=[laixi, jimo], days_ago=1)
+    kept = make_article(regions=[laixi], days_ago=2)
+    seen = {"ranking": False, "deleted": False}
+
+    def delete_after_the_ranking(execute, sql, params, many, context):
+        if seen["ranking"] and not seen["deleted"]:
+            seen["deleted"] = True
+            Article.objects.filter(pk=gone.pk).delete()
+        seen["ranking"] = seen["ranking"] or "ROW_NUMBER" in sql
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(delete_after_the_ranking):
+        by_region = Article.objects.published().latest_by_region()
+
+    assert seen["deleted"]
+    assert by_region == {laixi.pk: [kept]}
 
 
 def test_listing_rows_leave_the_body_behind(django_assert_num_queries):
