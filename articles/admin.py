@@ -58,7 +58,6 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ("author",)
     search_fields = ("headline", "summary", "body", "byline", "source")
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ("headline",)}
     readonly_fields = ("author", "created_at", "updated_at")
     inlines = [PhotoInline]
     actions = ["publish", "unpublish"]

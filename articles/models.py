@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -11,7 +13,7 @@ from taggit.models import TaggedItemBase
 
 from regions.models import Region
 
-from .slugs import unique_slug
+from .slugs import save_with_unique_slug
 from .validators import validate_image_size
 
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
@@ -158,15 +160,23 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.headline)
+        filled_in = set()  # fields set here, saved even when the caller names only some fields
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+            filled_in.add("published_at")
         self.body_html = render_body(self.body)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
+        if update_fields and "body" in update_fields:
+            filled_in.add("body_html")
+        make_slug = not self.slug
+        if make_slug:
+            filled_in.add("slug")
+        if update_fields:
+            kwargs["update_fields"] = {*update_fields, *filled_in}
+        if make_slug:
+            save_with_unique_slug(self, self.headline, partial(super().save, *args, **kwargs), using=kwargs.get("using"))
+        else:
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})

@@ -53,6 +53,25 @@ def test_body_html_follows_body_on_save_with_update_fields():
     assert article.body_html == "<p>New</p>"
 
 
+def test_publishing_with_update_fields_saves_the_automatic_publication_time():
+    article = make_article(published=False, published_at=None)
+    article.status = Article.Status.PUBLISHED
+    article.save(update_fields=["status"])
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at is not None
+    assert article.is_published
+
+
+def test_a_slug_made_at_a_save_with_update_fields_is_saved():
+    Article.objects.bulk_create([Article(headline="Laixi farm hub opens", body="b", slug="")])
+    article = Article.objects.get(headline="Laixi farm hub opens")
+    article.summary = "New summary."
+    article.save(update_fields=["summary"])
+    article.refresh_from_db()
+    assert (article.slug, article.summary) == ("laixi-farm-hub-opens", "New summary.")
+
+
 def test_render_body_handles_windows_line_endings():
     assert render_body("One\r\n\r\nTwo\r\n") == "<p>One</p>\n\n<p>Two</p>"
 
