@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import ItemBase, TagBase
 
 from regions.models import Region
 
-from .slugs import save_with_unique_slug
+from .slugs import ascii_slug, save_with_unique_slug
 from .validators import validate_image_size
 
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
@@ -71,10 +71,45 @@ class ArticleQuerySet(models.QuerySet):
         return by_region
 
 
-class TaggedArticle(TaggedItemBase):
-    """The link between a story and one of its tags (a real foreign key, as taggit recommends)."""
+class Tag(TagBase):
+    """
+    A story tag. Its slug is ASCII, made like a story's (pinyin for Chinese, "tag" when
+    the name has nothing to spell), so that every tag has an address the URL can match.
+    """
+
+    slug = models.SlugField(
+        unique=True,
+        max_length=100,
+        blank=True,
+        help_text="The tag page's web address. Left empty, it is made from the name "
+        "(Chinese is written in pinyin).",
+    )
+
+    class Meta:
+        verbose_name = "tag"
+        verbose_name_plural = "tags"
+
+    def save(self, *args, **kwargs):
+        if self.slug:
+            super().save(*args, **kwargs)
+        else:
+            save_row = partial(super().save, *args, **kwargs)
+            save_with_unique_slug(self, self.name, save_row, fallback="tag", using=kwargs.get("using"))
+
+    def slugify(self, tag, i=None):
+        # taggit's own slug maker, kept consistent for any code that calls it.
+        slug = ascii_slug(tag, max_length=self._meta.get_field("slug").max_length - 8, fallback="tag")
+        return slug if i is None else f"{slug}-{i}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag-detail", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(ItemBase):
+    """The link between a story and one of its tags (real foreign keys, as taggit recommends)."""
 
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_items")
 
     class Meta:
         verbose_name = "tagged story"
@@ -174,7 +209,8 @@ class Article(models.Model):
         if update_fields:
             kwargs["update_fields"] = {*update_fields, *filled_in}
         if make_slug:
-            save_with_unique_slug(self, self.headline, partial(super().save, *args, **kwargs), using=kwargs.get("using"))
+            save_row = partial(super().save, *args, **kwargs)
+            save_with_unique_slug(self, self.headline, save_row, using=kwargs.get("using"))
         else:
             super().save(*args, **kwargs)
 

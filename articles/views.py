@@ -3,11 +3,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
 from django.views.generic import DayArchiveView, DetailView, ListView, MonthArchiveView, TemplateView, YearArchiveView
-from taggit.models import Tag
 
 from regions.models import Region
 
-from .models import Article
+from .models import Article, Tag
 
 HOME_LATEST_COUNT = 10
 HOME_PER_REGION_COUNT = 3
