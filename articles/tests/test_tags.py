@@ -65,6 +65,13 @@ def test_tag_admin_lists_tags_with_their_story_counts_and_searches(admin_client)
     assert admin_client.get(reverse("admin:articles_tag_add")).status_code == 200
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/tags/%E5%B4%82%E5%B1%B1/", "/tags/lao-shan-3/", "/tags/tag/"])
+def test_unknown_or_unicode_tag_addresses_are_404(client, url):
+    make_article(tags=["崂山"])
+    assert client.get(url).status_code == 404
+
+
 def test_taggit_default_tag_admin_is_replaced():
     from django.contrib import admin
     from taggit.models import Tag as TaggitTag
@@ -115,6 +122,14 @@ def test_the_migration_keeps_existing_tags_their_ids_and_links():
         new_links = new.get_model("articles", "TaggedArticle").objects.values_list("content_object_id", "tag_id")
         assert set(new_links) == links
         assert NewTag.objects.create(name="New", slug="new").pk > 44
+        tags = set(NewTag.objects.values_list("pk", "name", "slug"))
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)  # and back: taggit's table gets the same tags and ids again
+        back = executor.loader.project_state(before).apps
+        assert set(back.get_model("taggit", "Tag").objects.values_list("pk", "name", "slug")) == tags
+        back_links = back.get_model("articles", "TaggedArticle").objects.values_list("content_object_id", "tag_id")
+        assert set(back_links) == links
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
