@@ -229,19 +229,34 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Admin login limit: after AXES_FAILURE_LIMIT failures for one user name from
-# one address, that pair is refused for AXES_COOLOFF_TIME hours.
+# Newsroom sign-in limits (django-axes plus newsroom.signin; README "Security"):
+# - AXES_FAILURE_LIMIT failures for one user name from one address refuse that
+#   pair for AXES_COOLOFF_TIME hours after the last failure;
+# - SIGNIN_ADDRESS_FAILURE_LIMIT failures from one address (an IPv6 /64), whatever
+#   the user names, within AXES_COOLOFF_TIME refuse every sign-in from it;
+# - SIGNIN_ACCOUNT_FAILURE_LIMIT failures for one user name, from any addresses,
+#   within SIGNIN_ACCOUNT_WINDOW_HOURS refuse it from addresses it has never
+#   signed in from; where the journalist has signed in before, they still can.
+AXES_HANDLER = "newsroom.signin.SignInLimitsHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=30)
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env.int("SIGNIN_ACCOUNT_FAILURE_LIMIT", default=20)
+SIGNIN_ACCOUNT_WINDOW_HOURS = env.float("SIGNIN_ACCOUNT_WINDOW_HOURS", default=24.0)
+# The address and account limits count axes' per-failure records.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A success clears the failures of its (user name, address) pair only.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Log lines name the user and address of each sign-in and failure (axes masks
-# both by default; its AccessAttempt and AccessLog rows hold them anyway).
-# Passwords are never logged.
-AXES_SENSITIVE_PARAMETERS = []
+# Log lines name each sign-in and failure by a keyed digest of the typed user
+# name (which may be a password typed in the wrong box) and the address, with
+# control characters escaped. The same masking keeps the user name out of the
+# stored request data; passwords are never logged or stored.
+AXES_SENSITIVE_PARAMETERS = ["username"]
+AXES_CLIENT_STR_CALLABLE = "newsroom.signin.client_str"
 # How many reverse proxies append to X-Forwarded-For in front of gunicorn; the
-# sign-in limit uses the address the outermost one saw (see newsroom/client_ip.py).
+# sign-in limits use the address the outermost one saw (see newsroom/client_ip.py).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip_address"
 
@@ -249,7 +264,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        # One record, one line: control characters in messages are escaped.
+        "plain": {
+            "class": "newsroom.log.EscapingFormatter",
+            "format": "{asctime} {levelname} {name}: {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
