@@ -48,7 +48,9 @@ class SignInLimitsHandler(AxesDatabaseHandler):
 
     def address_limit_reached(self, request):
         since = _now(request) - get_cool_off(request)
-        failures = AccessFailureLog.objects.filter(ip_address=request.axes_ip_address, attempt_time__gte=since)
+        failures = AccessFailureLog.objects.filter(
+            ip_address=request.axes_ip_address, attempt_time__gte=since
+        )
         return failures.count() >= settings.SIGNIN_ADDRESS_FAILURE_LIMIT
 
     def account_limit_reached(self, request, credentials=None):
@@ -64,11 +66,14 @@ class SignInLimitsHandler(AxesDatabaseHandler):
 
     def user_login_failed(self, sender, credentials, request=None, **kwargs):
         super().user_login_failed(sender, credentials, request=request, **kwargs)
-        AccessFailureLog.objects.filter(attempt_time__lt=timezone.now() - timedelta(days=FAILURE_LOG_DAYS)).delete()
+        expired = timezone.now() - timedelta(days=FAILURE_LOG_DAYS)
+        AccessFailureLog.objects.filter(attempt_time__lt=expired).delete()
 
     def reset_attempts(self, *, ip_address=None, username=None, ip_or_username=False):
         """axes_reset, axes_reset_ip and axes_reset_username lift the address and account limits too."""
-        count = super().reset_attempts(ip_address=ip_address, username=username, ip_or_username=ip_or_username)
+        count = super().reset_attempts(
+            ip_address=ip_address, username=username, ip_or_username=ip_or_username
+        )
         failures = AccessFailureLog.objects.all()
         if ip_or_username:
             failures = failures.filter(Q(ip_address=ip_address) | Q(username=username))
@@ -111,5 +116,7 @@ def client_str(username, ip_address, user_agent, path_info, request):
         "user_agent": user_agent,
         "path_info": path_info,
     }
-    quoted = (f"{key}: {escape_control(json.dumps(value, ensure_ascii=False))}" for key, value in values.items())
+    quoted = (
+        f"{key}: {escape_control(json.dumps(value, ensure_ascii=False))}" for key, value in values.items()
+    )
     return "{" + ", ".join(quoted) + "}"

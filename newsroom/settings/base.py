@@ -26,7 +26,8 @@ def required(name, hint):
     if not value:
         raise ImproperlyConfigured(
             f"{name} is not set. {hint} "
-            "(For local development use DJANGO_SETTINGS_MODULE=newsroom.settings.dev, the default of manage.py.)"
+            "(For local development use DJANGO_SETTINGS_MODULE=newsroom.settings.dev, "
+            "the default of manage.py.)"
         )
     return value
 
@@ -38,7 +39,8 @@ def site_url(value):
         parts.query or parts.fragment or parts.username or parts.password
     ):
         raise ImproperlyConfigured(
-            f"SITE_URL must be the site's address with scheme and host only, e.g. https://news.example.com; got {value!r}."
+            "SITE_URL must be the site's address with scheme and host only, "
+            f"e.g. https://news.example.com; got {value!r}."
         )
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -54,7 +56,9 @@ SECRET_KEY = required(
 
 # The site's public address (scheme, host and port if any): canonical links and
 # link previews are built from it, never from the request's Host header.
-SITE_URL = site_url(required("SITE_URL", "Set SITE_URL to the site's public address, e.g. https://news.example.com."))
+SITE_URL = site_url(
+    required("SITE_URL", "Set SITE_URL to the site's public address, e.g. https://news.example.com.")
+)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

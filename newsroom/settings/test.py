@@ -7,7 +7,8 @@ from pathlib import Path
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("HTTPS", "0")
 # bin/with-postgres sets DATABASE_URL; otherwise SQLite (the test database is in memory).
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parent.parent.parent / 'db.sqlite3'}")
+_PROJECT = Path(__file__).resolve().parent.parent.parent
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_PROJECT / 'db.sqlite3'}")
 _MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
 os.environ.setdefault("MEDIA_ROOT", _MEDIA_ROOT)
 # The test client's host, so absolute links in pages match the addresses tests request.

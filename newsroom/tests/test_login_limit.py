@@ -119,7 +119,9 @@ class LoginLimitTests(TestCase):
         self.assertEqual(AccessAttempt.objects.get().failures_since_start, 6)
         self.assertFalse(AccessLog.objects.exists())
         # One record per failure, which the address and account limits count.
-        self.assertEqual(AccessFailureLog.objects.filter(username="editor", ip_address="127.0.0.1").count(), 6)
+        self.assertEqual(
+            AccessFailureLog.objects.filter(username="editor", ip_address="127.0.0.1").count(), 6
+        )
         # The stored request data masks the user name too.
         self.assertNotIn("editor", attempt.post_data)
 
@@ -144,7 +146,9 @@ class AddressLimitTests(TestCase):
         get_user_model().objects.create_user("editor", "editor@example.com", PASSWORD, is_staff=True)
 
     def sign_in(self, username, password, **extra):
-        return self.client.post("/admin/login/?next=/admin/", {"username": username, "password": password}, **extra)
+        return self.client.post(
+            "/admin/login/?next=/admin/", {"username": username, "password": password}, **extra
+        )
 
     def test_the_address_limit_is_higher_than_the_pair_limit(self):
         self.assertEqual(settings.SIGNIN_ADDRESS_FAILURE_LIMIT, 30)
@@ -166,7 +170,8 @@ class AddressLimitTests(TestCase):
         for n in range(30):
             response = self.sign_in(f"reporter{n}", "guess-123456", REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
             self.assertEqual(response.status_code, 200)
-        self.assertEqual(set(AccessFailureLog.objects.values_list("ip_address", flat=True)), {"2001:db8:1:2::"})
+        counted_as = set(AccessFailureLog.objects.values_list("ip_address", flat=True))
+        self.assertEqual(counted_as, {"2001:db8:1:2::"})
         response = self.sign_in("editor", PASSWORD, REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff")
         self.assertEqual(response.status_code, 429)
         # The neighbouring /64 is someone else.

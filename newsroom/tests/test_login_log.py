@@ -13,7 +13,9 @@ from newsroom.log import EscapingFormatter, escape_control
 from .subprocess_env import REQUIRED, run
 
 PASSWORD = "a-long-editor-password-7"
-FORGED = "2026-01-01 09:00:00,000 INFO axes.handlers.database: AXES: Successful login by {username: \"chief\"}."
+FORGED = (
+    '2026-01-01 09:00:00,000 INFO axes.handlers.database: AXES: Successful login by {username: "chief"}.'
+)
 
 SIGN_IN = f"""
 import sys
@@ -56,7 +58,8 @@ def test_a_user_name_cannot_forge_a_log_line_or_be_read_in_the_log(tmp_path):
 
 
 def test_escape_control():
-    assert escape_control("a\nb\r\tc\x1b[31md\x7f\x85e\u2028f") == "a\\nb\\r\\tc\\u001b[31md\\u007f\\u0085e\\u2028f"
+    escaped = escape_control("a\nb\r\tc\x1b[31md\x7f\x85e\u2028f")
+    assert escaped == "a\\nb\\r\\tc\\u001b[31md\\u007f\\u0085e\\u2028f"
     assert escape_control("崂山 news") == "崂山 news"
 
 
@@ -65,7 +68,9 @@ def test_the_formatter_keeps_tracebacks_multi_line():
     try:
         raise ValueError("boom")
     except ValueError:
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "bad\nvalue %s", ("a\nb",), sys.exc_info())
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "bad\nvalue %s", ("a\nb",), sys.exc_info()
+        )
     text = formatter.format(record)
     first, *rest = text.splitlines()
     assert first == "ERROR bad\\nvalue a\\nb"
