@@ -30,10 +30,13 @@ setup: $(VENV)/.runtime
 
 setup-dev: $(VENV)/.dev
 
+# manage.py uses the development settings (DEBUG on, local SQLite and media).
+RUN_ENV = SITE_URL=http://$(HOST):$(PORT)
+
 run: setup
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo_content --site-url http://$(HOST):$(PORT)
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo_content --site-url http://$(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 browser:
 	@$(ENSURE) $(BROWSER_PACKAGES)

@@ -21,6 +21,13 @@ SIGN_IN = f"""
 import sys
 import django
 django.setup()
+from django.conf import settings
+# The login page links the admin's stylesheets, and this run has not collected
+# static files: plain static storage instead of the hashed manifest.
+settings.STORAGES = {{
+    **settings.STORAGES,
+    "staticfiles": {{"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+}}
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
