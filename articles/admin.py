@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from pagecache.cache import bump_generation_on_commit
+
 from .models import Article, Photo
 
 
@@ -141,6 +143,8 @@ class ArticleAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Article.Status.PUBLISHED).update(
             status=Article.Status.DRAFT, updated_at=timezone.now()
         )
+        # update() sends no signals: tell the page cache itself.
+        bump_generation_on_commit()
         self.message_user(request, f"Moved {count} stories back to draft.", messages.SUCCESS)
 
 

@@ -30,6 +30,10 @@ class ArticleQuerySet(models.QuerySet):
         """Stories a reader may see: marked published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Stories marked published whose publication time is still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def with_relations(self):
         """Regions, tags and photos (lead photo first), each fetched in one query for all rows."""
         return self.prefetch_related(

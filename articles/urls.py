@@ -1,18 +1,24 @@
 from django.urls import path
 
+from pagecache.cache import reader_page
+
 from . import views
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("stories/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
-    path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag-detail"),
-    path("archive/<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
-    path("archive/<int:year>/<int:month>/", views.ArticleMonthArchiveView.as_view(), name="archive-month"),
+    path("", reader_page(views.HomeView.as_view()), name="home"),
+    path("stories/<slug:slug>/", reader_page(views.ArticleDetailView.as_view()), name="article-detail"),
+    path("tags/<slug:slug>/", reader_page(views.TagArticleListView.as_view()), name="tag-detail"),
+    path("archive/<int:year>/", reader_page(views.ArticleYearArchiveView.as_view()), name="archive-year"),
+    path(
+        "archive/<int:year>/<int:month>/",
+        reader_page(views.ArticleMonthArchiveView.as_view()),
+        name="archive-month",
+    ),
     path(
         "archive/<int:year>/<int:month>/<int:day>/",
-        views.ArticleDayArchiveView.as_view(),
+        reader_page(views.ArticleDayArchiveView.as_view()),
         name="archive-day",
     ),
 ]

@@ -77,12 +77,15 @@ INSTALLED_APPS = [
     "axes",
     "regions",
     "articles",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise directly after SecurityMiddleware, as its documentation requires.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Reader pages from the cache before sessions, CSRF or authentication run (pagecache/cache.py).
+    "pagecache.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,6 +169,15 @@ STORAGES = {
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
 }
+# The anonymous page cache (pagecache/cache.py; README "Fast pages"): reader pages
+# cached whole in CACHES[PAGE_CACHE_ALIAS] for PAGE_CACHE_SECONDS at most (an edit
+# makes them stale at once), and the Cache-Control a browser and a CDN get.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=30)
+PAGE_S_MAXAGE = env.int("PAGE_S_MAXAGE", default=30)
+PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=30)
 # Sessions live in the database by default, which every app server shares;
 # "django.contrib.sessions.backends.cached_db" adds the shared cache in front.
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")

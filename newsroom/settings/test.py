@@ -18,6 +18,9 @@ from .base import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Test transactions never commit, so nothing would invalidate the page cache:
+# pagecache's own tests turn it on where they commit.
+PAGE_CACHE = False
 # Uploads from tests always go to a fresh folder, whatever the environment says.
 MEDIA_ROOT = _MEDIA_ROOT
 # The browser suite needs uploaded photos served by the live test server.
