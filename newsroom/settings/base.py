@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "axes",
+    "reversion",
     "regions",
     "articles",
 ]
