@@ -30,8 +30,8 @@ def photo_thumbnail(photo, height=60):
 class PhotoInline(admin.StackedInline):
     model = Photo
     extra = 1
-    fields = ("preview", "image", "caption", "credit", "alt_text", "position")
-    readonly_fields = ("preview",)
+    fields = ("preview", "image", "original_name", "caption", "credit", "alt_text", "position")
+    readonly_fields = ("preview", "original_name")
     formfield_overrides = {
         models.ImageField: {"widget": forms.ClearableFileInput(attrs={"accept": "image/*"})},
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
@@ -158,11 +158,14 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.request_user = request.user
-        # The ten regions are fixed by the newsroom: no "+" to add one from a story.
-        if "regions" in form.base_fields:
-            regions_widget = form.base_fields["regions"].widget
-            regions_widget.can_add_related = regions_widget.can_change_related = False
         return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "regions":
+            # The ten regions are fixed by the newsroom: no "+" to add one from a story.
+            formfield.widget.can_add_related = formfield.widget.can_change_related = False
+        return formfield
 
     # Who may do what (articles/workflow.py), enforced here for every request.
 

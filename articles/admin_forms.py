@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from . import editorial, history, workflow
 from .models import Article
@@ -46,6 +47,22 @@ class ArticleAdminForm(forms.ModelForm):
             # The menu offers only the moves this user may make; clean() checks them all the same.
             allowed = workflow.allowed_targets(self.request_user, self.story)
             status.widget.choices = [(value, label) for value, label in status.choices if value in allowed]
+
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        # Read from the tag model, so a project tag model with another limit is obeyed.
+        limit = Article.tags.through.tag_model()._meta.get_field("name").max_length
+        too_long = [name for name in names if len(name) > limit]
+        if too_long:
+            raise ValidationError(
+                [
+                    f"The tag “{Truncator(name).chars(40)}” is {len(name)} characters long; "
+                    f"a tag can have at most {limit} characters."
+                    for name in too_long
+                ],
+                code="tag_too_long",
+            )
+        return names
 
     def set_shown_value(self, name, value):
         """Change what a refused form shows in a (hidden) field, the rest kept as typed."""

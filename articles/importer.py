@@ -32,11 +32,10 @@ from urllib.parse import urlsplit
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 
 from .datelines import OLD_SITE_TIME_ZONE, is_dateline_without_date, parse_dateline
 from .models import PHOTO_EXTENSIONS, Article, Photo
-from .validators import MAX_PHOTO_BYTES
+from .validators import PhotoRejected, check_photo_file
 
 logger = logging.getLogger(__name__)
 
@@ -494,19 +493,14 @@ def find_photo_files(parsed, photos_dir):
 
 
 def photo_file_problem(path):
-    """Why the file cannot be the story's photo, or None if it can."""
+    """Why the file cannot be the story's photo, or None if it can (the admin's check, see validators.py)."""
     if not path.is_file():
         return f"not found in {path.parent}"
-    if path.stat().st_size > MAX_PHOTO_BYTES:
-        return f"is larger than the {MAX_PHOTO_BYTES // (1024 * 1024)} MB limit"
     try:
-        # verify() checks the structure; only load() decodes, and so notices truncated files.
-        with Image.open(path) as image:
-            image.verify()
-        with Image.open(path) as image:
-            image.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        return f"is not a readable image ({error})"
+        with path.open("rb") as photo_file:
+            check_photo_file(File(photo_file), path.name)
+    except PhotoRejected as rejected:
+        return rejected.reason
     return None
 
 
@@ -694,9 +688,8 @@ def import_article(
 
             if plan.outcome == "updated" and not (article.import_record or {}).get("fields"):
                 mark_photos_of_earlier_imports(article, parsed)
-            replaced = article.photos.exclude(import_file_name="")
-            replaced_names = [photo.image.name for photo in replaced]
-            replaced.delete()
+            # Their files go once this commits (Photo's delete signal).
+            article.photos.exclude(import_file_name="").delete()
             photos = []
             for position, photo_file in enumerate(photo_files):
                 photo = save_photo(article, photo_file, position)
@@ -710,7 +703,6 @@ def import_article(
             article.imported_at = timezone.now()
             article.save(update_fields=["import_record", "imported_at"])
             transaction.on_commit(partial(committed.append, True))
-            transaction.on_commit(partial(delete_replaced_files, replaced_names))
     except BaseException:
         # Whatever stopped the import before it committed (an error, Ctrl-C),
         # its rows were rolled back; the files saved for them must go too. The
@@ -724,17 +716,17 @@ def import_article(
 def mark_photos_of_earlier_imports(article, parsed):
     """
     Mark which photos of a story imported before photos were marked came from
-    the page: those stored under the name of a photo the page names (the
+    the page: those uploaded under the name of a photo the page names (the
     importer stored them as photos/YYYY/MM/<name>, with "_" and seven
-    characters added when the name was taken). The others were added in the
-    admin and are kept.
+    characters added when the name was taken; migration 0003 kept that name as
+    the photo's original_name). The others were added in the admin and are kept.
     """
     for photo in article.photos.filter(import_file_name=""):
-        stored = Path(photo.image.name)
+        names = {Path(photo.original_name).name, Path(photo.image.name).name} - {""}
         for page_photo in parsed.photos:
             page_name = Path(page_photo.file_name)
             pattern = rf"{re.escape(page_name.stem)}(?:_[A-Za-z0-9]{{7}})?{re.escape(page_name.suffix)}"
-            if re.fullmatch(pattern, stored.name, re.IGNORECASE):
+            if any(re.fullmatch(pattern, name, re.IGNORECASE) for name in names):
                 photo.import_file_name = page_photo.file_name
                 photo.save(update_fields=["import_file_name"])
                 break
@@ -753,21 +745,6 @@ def save_photo(article, photo_file, position):
         photo.image.save(photo_file.photo.file_name, File(image_file), save=False)
     photo.save()
     return photo
-
-
-def delete_replaced_files(names):
-    """
-    Delete the files of photos a committed import replaced. The story is
-    already committed with its new photos, so a file that cannot be deleted is
-    logged and left (a stray file, not a broken story); any storage's error
-    counts, not only the file system's.
-    """
-    storage = Photo._meta.get_field("image").storage
-    for name in names:
-        try:
-            storage.delete(name)
-        except Exception:
-            logger.exception("Could not delete the replaced photo file %s; delete it by hand", name)
 
 
 def delete_stored_files(names):

@@ -1,8 +1,14 @@
+import logging
+import secrets
+from pathlib import Path
+
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Prefetch, Window
+from django.db.models.fields.files import ImageFieldFile
 from django.db.models.functions import RowNumber
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
@@ -12,9 +18,10 @@ from taggit.models import TaggedItemBase
 from regions.models import Region
 
 from .slugs import unique_slug
-from .validators import validate_image_size
+from .validators import PHOTO_EXTENSIONS  # noqa: F401  (the importer reads it from here)
+from .validators import MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, PhotoFileField, photo_extension
 
-PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+logger = logging.getLogger(__name__)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -259,14 +266,49 @@ def render_body(text):
     return linebreaks(text.strip(), autoescape=True)
 
 
+def photo_upload_to(photo, filename):
+    """
+    photos/YYYY/MM/<32 random hex digits>.<ext>: a name the site makes, so no
+    uploaded name reaches storage and no photo's address can be guessed (a
+    draft's photos stay unknown until its page shows them).
+    """
+    return f"photos/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}.{photo_extension(filename)}"
+
+
+class PhotoFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        # Every new file is stored through here (admin uploads, the importer):
+        # keep the name it came with, since the stored name says nothing.
+        max_length = self.instance._meta.get_field("original_name").max_length
+        self.instance.original_name = shorten_file_name(name, max_length)
+        super().save(name, content, save)
+
+
+class PhotoImageField(models.ImageField):
+    """An image field whose form field runs the site's photo check (articles/validators.py)."""
+
+    attr_class = PhotoFieldFile
+
+    def formfield(self, **kwargs):
+        # The upload's own name never reaches storage, so its length is not limited here.
+        return super().formfield(**{"form_class": PhotoFileField, "max_length": None, **kwargs})
+
+
 class Photo(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(
-        upload_to="photos/%Y/%m/",
+    image = PhotoImageField(
+        upload_to=photo_upload_to,
         width_field="image_width",
         height_field="image_height",
-        validators=[FileExtensionValidator(PHOTO_EXTENSIONS), validate_image_size],
-        help_text="A JPEG, PNG, GIF or WebP image of at most 10 MB.",
+        help_text=f"A JPEG, PNG, GIF or WebP image of at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB "
+        f"and {MAX_PHOTO_PIXELS // 1_000_000} megapixels.",
+    )
+    original_name = models.CharField(
+        "uploaded as",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The file's name on the journalist's computer; the stored file has a name the site makes.",
     )
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)
@@ -295,7 +337,53 @@ class Photo(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self):
-        return self.caption[:60] or self.image.name
+        return self.caption[:60] or self.original_name or self.image.name
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            # Store a new upload before the row is written (Django would do it
+            # while writing), so the name it came with is saved with the row.
+            self.image.save(self.image.name, self.image.file, save=False)
+        stored_name = None
+        if self.pk is not None:
+            stored_name = Photo.objects.filter(pk=self.pk).values_list("image", flat=True).first()
+        super().save(*args, **kwargs)
+        if stored_name and stored_name != self.image.name:
+            delete_file_on_commit(self.image.storage, stored_name)
+
+
+@receiver(post_delete, sender=Photo, dispatch_uid="articles.photo.delete_file")
+def delete_photo_file(sender, instance, **kwargs):
+    if instance.image:
+        delete_file_on_commit(instance.image.storage, instance.image.name)
+
+
+def delete_file_on_commit(storage, name):
+    """
+    Delete a stored file once the transaction that stopped using it commits; a
+    rollback keeps it. The change is committed by then, so a file that cannot
+    be deleted (any storage's error) is logged and left: a stray file, never a
+    broken story.
+    """
+
+    def delete_unused_file():
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete the unused photo file %s; delete it by hand", name)
+
+    transaction.on_commit(delete_unused_file)
+
+
+def shorten_file_name(name, max_length):
+    """The file name cut to max_length characters, keeping its extension."""
+    name = Path(name).name
+    if len(name) <= max_length:
+        return name
+    suffix = Path(name).suffix
+    if len(suffix) >= max_length:
+        return name[:max_length]
+    return name[: max_length - len(suffix)] + suffix
 
 
 class CorrectionQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 HEADLINE = "Jimo old town reopens after repairs"
 BODY = "The old town's east gate reopened on Monday.\n\nShops along the main street open again this week."
 TAGS = "Jimo, heritage, old town"
-IMAGE_ERROR = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+IMAGE_ERROR = "“not-a-photo.jpg” is not a readable image: it is not a JPEG, PNG, GIF or WebP file."
 
 
 def test_text_file_as_photo_is_refused_and_the_form_keeps_what_was_typed(

@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -95,7 +95,7 @@ def test_a_rejected_upload_keeps_everything_else_typed(admin_client):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Upload a valid image" in page
+    assert "“not-a-photo.jpg” is not a readable image" in page
     assert 'value="Laoshan tea pickers start the spring harvest"' in page
     assert "Second paragraph." in page
     assert "Tea, Farming, Spring" in page or 'value="Farming, Spring, Tea"' in page
@@ -199,3 +199,52 @@ def test_story_form_offers_no_shortcut_to_add_a_region(admin_client):
     page = admin_client.get(ADD_URL).content.decode()
     assert 'id="add_id_regions"' not in page
     assert 'name="regions"' in page
+
+
+def test_a_user_who_may_only_view_stories_can_open_one(client):
+    """Every field is read-only for them, so the story form has no regions field to adjust."""
+    article = make_article(regions=[Region.objects.get(slug="laoshan")])
+    make_photo(article)
+    reader = User.objects.create_user("desk-reader", password="pw", is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(reader)
+
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert article.headline in page
+    assert "Laoshan" in page
+    assert 'name="headline"' not in page
+
+
+def test_editors_still_get_no_shortcut_to_add_a_region_when_editing(admin_client):
+    article = make_article()
+    page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert 'name="regions"' in page
+    assert 'id="add_id_regions"' not in page and 'id="change_id_regions"' not in page
+
+
+def tag_name_limit():
+    return Article.tags.through.tag_model()._meta.get_field("name").max_length
+
+
+def test_a_tag_longer_than_the_limit_is_refused_with_a_clear_message(admin_client):
+    too_long = "港" * (tag_name_limit() + 1)
+    data = story_form(tags=f"Tea, {too_long}")
+
+    response = admin_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["tags"]
+    assert too_long[:20] in message
+    assert f"at most {tag_name_limit()} characters" in message
+    assert 'value="Laoshan tea pickers start the spring harvest"' in response.content.decode()
+    assert Article.objects.count() == 0
+
+
+def test_a_tag_of_exactly_the_limit_is_saved(admin_client):
+    longest = "t" * tag_name_limit()
+    response = admin_client.post(ADD_URL, story_form(tags=f"Tea, {longest}"))
+    assert response.status_code == 302
+    assert sorted(Article.objects.get().tags.names()) == ["Tea", longest]

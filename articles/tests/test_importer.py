@@ -400,7 +400,7 @@ def test_photos_before_inside_and_after_the_body_keep_their_order(tmp_path):
         (1, "Inside the body.", "Credit B"),
         (2, "After the body.", "Credit C"),
     ]
-    assert [Path(p.image.name).stem.split("_")[0] for p in photos] == ["before", "inside", "after"]
+    assert [p.original_name for p in photos] == ["before.jpg", "inside.PNG", "after.webp"]
 
 
 @pytest.mark.django_db
@@ -930,7 +930,7 @@ def test_a_failed_cleanup_is_logged_and_leaves_the_committed_story_intact(
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.DeleteFailsStorage"}}
     edit_page(seed_folder / SEED_NAME, "This event marks", "The event marks")
 
-    with caplog.at_level(logging.ERROR, logger="articles.importer"):
+    with caplog.at_level(logging.ERROR, logger="articles.models"):
         stdout, _ = run_import(seed_folder / SEED_NAME)
 
     article = Article.objects.get()
@@ -941,7 +941,7 @@ def test_a_failed_cleanup_is_logged_and_leaves_the_committed_story_intact(
     assert old_file.exists()  # could not be deleted: left behind, and said so
     assert "(0 created, 1 updated)" in stdout
     assert any(
-        record.name == "articles.importer" and old_file.name in record.getMessage()
+        record.name == "articles.models" and old_file.name in record.getMessage()
         for record in caplog.records
     )
 
