@@ -163,7 +163,7 @@ def test_a_second_editor_cannot_overwrite_the_first_and_keeps_their_typing(clien
     assert "chen.editor saved this story" in errors
     page = response.content.decode()
     assert "<li>Headline: Typhoon warning <del>issued</del> <ins>raised to orange</ins></li>" in page
-    assert "Your own changes are still in the form below" in errors
+    assert "Your own changes are still in the form below" in page
     assert "Ferries are suspended; schools close at noon." in page
     story.refresh_from_db()
     assert story.headline == "Typhoon warning raised to orange"
