@@ -209,7 +209,8 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
-        if obj is None:
+        # Corrections belong to published stories (and those that once had some).
+        if obj is None or not (obj.status == Article.Status.PUBLISHED or obj.corrections.exists()):
             return [inline for inline in inlines if not isinstance(inline, CorrectionInline)]
         return inlines
 
