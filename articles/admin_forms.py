@@ -7,7 +7,6 @@ same rules as the page. Whatever was typed is kept when the form is refused.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -150,7 +149,6 @@ class ArticleAdminForm(forms.ModelForm):
         if problems:
             raise ValidationError(problems, code="editorial_check")
 
-    @transaction.atomic
     def apply_workflow(self, article, user):
         """What a save does beyond the fields: the version, the note for the author, "Updated"."""
         now = timezone.now()

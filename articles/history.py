@@ -98,10 +98,11 @@ def word_diff(before, after):
         if op == "equal":
             parts.append(escape(" ".join(old_words[i1:i2])))
             continue
-        if op in ("replace", "delete"):
-            parts.append(f"<del>{escape(' '.join(old_words[i1:i2]))}</del>")
-        if op in ("replace", "insert"):
-            parts.append(f"<ins>{escape(' '.join(new_words[j1:j2]))}</ins>")
+        removed, added = " ".join(old_words[i1:i2]), " ".join(new_words[j1:j2])
+        if removed:
+            parts.append(f"<del>{escape(removed)}</del>")
+        if added:
+            parts.append(f"<ins>{escape(added)}</ins>")
     return mark_safe(" ".join(part for part in parts if part))
 
 

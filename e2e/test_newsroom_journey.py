@@ -96,6 +96,16 @@ def test_journalist_editor_tagger_and_reader(browser_page, step, newsroom, live_
         story.refresh_from_db()
         assert story.is_published
 
+    with step("the editor compares the last two versions in the story's history"):
+        open_story(page, watch, live_server, story)
+        navigate(page, watch, page.get_by_role("link", name="History").click, "story history")
+        assert page.locator("table.newsroom-history tbody tr").count() == 4
+        compare = page.get_by_role("button", name="Compare the two chosen versions")
+        navigate(page, watch, compare.click, "compare two versions")
+        status_row = page.locator("table.newsroom-diff tr", has_text="Status")
+        assert (status_row.locator("del").inner_text(), status_row.locator("ins").inner_text()) == ("In review", "Published")
+        shoot(page, "newsroom", "editor-compares-versions")
+
     with step("the tagger tags it and can change nothing else"):
         sign_in_as(page, watch, live_server, newsroom["Tagger"])
         open_story(page, watch, live_server, story)

@@ -179,3 +179,11 @@ def test_a_second_editor_cannot_overwrite_the_first_and_keeps_their_typing(clien
         "Typhoon warning raised to orange",
         "Ferries are suspended; schools close at noon.",
     )
+
+
+def test_word_diff_marks_words_and_escapes_them():
+    from articles.history import word_diff
+
+    assert word_diff("", "New <b>text</b>") == "<ins>New &lt;b&gt;text&lt;/b&gt;</ins>"
+    assert word_diff("Old text", "") == "<del>Old text</del>"
+    assert word_diff("a b c", "a x c") == "a <del>b</del> <ins>x</ins> c"

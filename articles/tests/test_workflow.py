@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article
-from articles.tests.factories import make_article
+from articles.tests.factories import make_article, make_photo
 from articles.tests.newsroom import (
     ADD_URL,
     CHANGELIST,
@@ -283,6 +283,29 @@ def test_tagger_changes_tags_and_nothing_else(client, tagger, journalist):
     assert sorted(story.tags.names()) == ["port", "shipping"]
     assert (story.headline, story.status) == ("Tag me", Status.PUBLISHED)
     assert story.body.startswith("First paragraph")
+
+
+def test_tagger_cannot_change_photos_by_posting_their_rows(client, tagger):
+    story = make_article(tags=["port"], city_wide=True)
+    photo = make_photo(story, caption="As the photographer wrote it")
+    data = story_data(story, tags="port, cranes")
+    data.update(
+        {
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": str(photo.pk),
+            "photos-0-article": str(story.pk),
+            "photos-0-caption": "Rewritten by the tagger",
+            "photos-0-credit": photo.credit,
+            "photos-0-alt_text": photo.alt_text,
+            "photos-0-position": "0",
+        }
+    )
+    response = signed_in(client, tagger).post(change_url(story), data)
+    assert response.status_code == 302, form_errors(response)
+    photo.refresh_from_db()
+    assert photo.caption == "As the photographer wrote it"
+    assert sorted(story.tags.names()) == ["cranes", "port"]
 
 
 def test_tagger_cannot_add_stories_or_use_the_publish_actions(client, tagger):
