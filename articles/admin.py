@@ -215,7 +215,8 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         return inlines
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["can_make_preview_link"] = obj is not None and workflow.can_make_preview_link(request.user, obj)
+        can_preview = obj is not None and workflow.can_make_preview_link(request.user, obj)
+        context["can_make_preview_link"] = can_preview
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -322,14 +323,17 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
             return TemplateResponse(request, "admin/articles/article/publish_confirmation.html", context)
         for article, findings in blocked:
             self.message_user(
-                request, f"Not published, “{article.headline}”: {' '.join(findings.errors)}", messages.ERROR
+                request,
+                f"Not published, “{article.headline}”: {' '.join(findings.errors)}",
+                messages.ERROR,
             )
         moved = self.move_stories(request, [article for article, _ in ready], Article.Status.PUBLISHED)
         self.message_user(request, f"Published {len(moved)} stories.", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected stories", permissions=["publish"])
     def unpublish(self, request, queryset):
-        moved = self.move_stories(request, queryset.filter(status=Article.Status.PUBLISHED), Article.Status.UNPUBLISHED)
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        moved = self.move_stories(request, published, Article.Status.UNPUBLISHED)
         self.message_user(request, f"Unpublished {len(moved)} stories.", messages.SUCCESS)
 
 

@@ -24,7 +24,8 @@ class ArticleAdminForm(forms.ModelForm):
         label="Note to the author",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text='Needed when you send the story back ("Draft" from "In review"): what should the author change?',
+        help_text='Needed when you send the story back ("Draft" from "In review"): '
+        "what should the author change?",
     )
 
     # Set by ArticleAdmin.get_form on the class it makes for each request.

@@ -31,7 +31,9 @@ class Findings:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def check_for_publishing(*, headline, summary, has_regions, city_wide, photo_alt_texts=(), story=None, now=None):
+def check_for_publishing(
+    *, headline, summary, has_regions, city_wide, photo_alt_texts=(), story=None, now=None
+):
     """What stands in the way of publishing a story with these values (story: the saved row, if any)."""
     findings = Findings()
     if not summary.strip():

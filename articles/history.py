@@ -66,11 +66,15 @@ def snapshot(version):
         "City-wide": "yes" if data.get("city_wide") else "no",
         "Tags": ", ".join(sorted(tag_model.objects.filter(pk__in=tag_ids).values_list("name", flat=True))),
         "Status": story.get_status_display(),
-        "Publication time": timezone.localtime(published_at).strftime("%Y-%m-%d %H:%M") if published_at else "",
+        "Publication time": f"{timezone.localtime(published_at):%Y-%m-%d %H:%M}" if published_at else "",
         "Note to the author": data.get("review_note", ""),
     }
     photos = sorted(
-        (v.field_dict for v in related if v._model is Photo and str(v.field_dict["article_id"]) == version.object_id),
+        (
+            v.field_dict
+            for v in related
+            if v._model is Photo and str(v.field_dict["article_id"]) == version.object_id
+        ),
         key=lambda photo: (photo["position"], photo["id"]),
     )
     for photo in photos:
@@ -210,7 +214,7 @@ class HistoryAdminMixin:
         context = {
             "versions": versions,
             "can_restore": workflow.can_edit(request.user, article),
-            "compare_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_compare", args=[article.pk]),
+            "compare_url": reverse("admin:articles_article_compare", args=[article.pk]),
             **(extra_context or {}),
         }
         return super().history_view(request, object_id, context)
@@ -246,6 +250,8 @@ class HistoryAdminMixin:
         restore(article, version, request.user)
         when = timezone.localtime(version.revision.date_created)
         self.message_user(
-            request, f"Restored the version of {when:%Y-%m-%d %H:%M}; it is saved as a new revision.", messages.SUCCESS
+            request,
+            f"Restored the version of {when:%Y-%m-%d %H:%M}; it is saved as a new revision.",
+            messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))

@@ -188,7 +188,8 @@ class Article(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text='When the published story\'s text last changed or a correction was added; shown as "Updated:".',
+        help_text="When the published story's text last changed or a correction was added; "
+        'shown as "Updated:".',
     )
     review_note = models.TextField(
         blank=True,
@@ -286,11 +287,13 @@ class Article(models.Model):
         return self.is_published_at(timezone.now())
 
     def is_published_at(self, now):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= now
+        published = self.status == self.Status.PUBLISHED
+        return published and self.published_at is not None and self.published_at <= now
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_published
+        published = self.status == self.Status.PUBLISHED
+        return published and self.published_at is not None and not self.is_published
 
     @property
     def shows_updated(self):
@@ -448,7 +451,12 @@ class Correction(models.Model):
     )
     created_at = models.DateTimeField("date", default=timezone.now)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     objects = CorrectionQuerySet.as_manager()

@@ -133,4 +133,5 @@ class CorrectionListView(ListView):
     template_name = "articles/correction_list.html"
 
     def get_queryset(self):
-        return Correction.objects.on_published_stories().select_related("article").order_by("-created_at", "-pk")
+        corrections = Correction.objects.on_published_stories().select_related("article")
+        return corrections.order_by("-created_at", "-pk")

@@ -44,7 +44,12 @@ class Transition:
 TRANSITIONS = (
     Transition("submit", "Submit for review", frozenset({Status.DRAFT}), Status.IN_REVIEW, CHANGE),
     Transition(
-        "send_back", "Send back to the author", frozenset({Status.IN_REVIEW}), Status.DRAFT, PUBLISH, needs_note=True
+        "send_back",
+        "Send back to the author",
+        frozenset({Status.IN_REVIEW}),
+        Status.DRAFT,
+        PUBLISH,
+        needs_note=True,
     ),
     Transition(
         "publish",

@@ -103,7 +103,8 @@ def test_journalist_editor_tagger_and_reader(browser_page, step, newsroom, live_
         compare = page.get_by_role("button", name="Compare the two chosen versions")
         navigate(page, watch, compare.click, "compare two versions")
         status_row = page.locator("table.newsroom-diff tr", has_text="Status")
-        assert (status_row.locator("del").inner_text(), status_row.locator("ins").inner_text()) == ("In review", "Published")
+        removed, added = status_row.locator("del").inner_text(), status_row.locator("ins").inner_text()
+        assert (removed, added) == ("In review", "Published")
         shoot(page, "newsroom", "editor-compares-versions")
 
     with step("the tagger tags it and can change nothing else"):

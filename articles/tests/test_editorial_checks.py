@@ -93,7 +93,8 @@ def test_a_likely_duplicate_warns_with_a_link(editor_client):
 
 
 def test_a_headline_that_is_not_similar_is_no_duplicate():
-    make_article(headline="Laoshan tea harvest starts early", published_at=timezone.now() - timedelta(hours=1))
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    make_article(headline="Laoshan tea harvest starts early", published_at=an_hour_ago)
     assert editorial.likely_duplicates("Metro line 6 opens to passengers") == []
 
 

@@ -1,9 +1,10 @@
-"""Revisions (django-reversion): one per save, the history page, the difference between two, restore; edit conflicts."""
+"""Revisions (django-reversion): one per save, history, differences, restore; edit conflicts."""
 
 import pytest
 from django.urls import reverse
 from reversion.models import Version
 
+from articles.history import word_diff
 from articles.models import Article
 from articles.tests.factories import make_photo
 from articles.tests.newsroom import (
@@ -72,7 +73,8 @@ def test_history_page_lists_revisions_and_compares_two(client, editor):
     assert history.status_code == 200
     assert page.count('name="a"') == 2 and "Restore this version" in page
 
-    response = client.get(reverse("admin:articles_article_compare", args=[story.pk]), {"a": older.pk, "b": newer.pk})
+    compare = reverse("admin:articles_article_compare", args=[story.pk])
+    response = client.get(compare, {"a": older.pk, "b": newer.pk})
     page = response.content.decode()
     assert response.status_code == 200
     assert "Beer festival dates <del>set</del> <ins>confirmed</ins>" in page
@@ -182,8 +184,6 @@ def test_a_second_editor_cannot_overwrite_the_first_and_keeps_their_typing(clien
 
 
 def test_word_diff_marks_words_and_escapes_them():
-    from articles.history import word_diff
-
     assert word_diff("", "New <b>text</b>") == "<ins>New &lt;b&gt;text&lt;/b&gt;</ins>"
     assert word_diff("Old text", "") == "<del>Old text</del>"
     assert word_diff("a b c", "a x c") == "a <del>b</del> <ins>x</ins> c"

@@ -42,7 +42,7 @@ def test_a_live_story_seen_by_staff_has_no_preview_banner(editor_client):
 
 
 def test_story_page_query_count_is_pinned(client, django_assert_num_queries):
-    """The story, its regions, tags, photos and corrections (one query each), "More from" in one, the navigation."""
+    """The story; its regions, tags, photos, corrections (a query each); "More from" in one; the navigation."""
     laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
     for _ in range(4):
         other = make_article(regions=[laoshan], tags=["tea"])

@@ -248,7 +248,8 @@ def test_editor_cannot_make_a_move_the_table_does_not_have(client, editor):
 
 def test_editor_edits_anyones_published_story(client, editor, journalist):
     story = make_article(author=journalist, city_wide=True)
-    response = signed_in(client, editor).post(change_url(story), story_data(story, headline="Sharper headline"))
+    signed_in(client, editor)
+    response = client.post(change_url(story), story_data(story, headline="Sharper headline"))
     assert response.status_code == 302, form_errors(response)
     story.refresh_from_db()
     assert story.headline == "Sharper headline"
@@ -276,7 +277,9 @@ def test_tagger_changes_tags_and_nothing_else(client, tagger, journalist):
 
     response = client.post(
         change_url(story),
-        story_data(story, tags="port, shipping", headline="Retitled", body="Rewritten.", status="unpublished"),
+        story_data(
+            story, tags="port, shipping", headline="Retitled", body="Rewritten.", status="unpublished"
+        ),
     )
     assert response.status_code == 302, form_errors(response)
     story.refresh_from_db()

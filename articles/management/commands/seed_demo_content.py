@@ -141,7 +141,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-admin", action="store_true", help="Only load the stories; do not create or reset the logins."
+            "--no-admin",
+            action="store_true",
+            help="Only load the stories; do not create or reset the logins.",
         )
         parser.add_argument(
             "--site-url",
