@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Tag
+from articles.preview import preview_link
 from articles.tests.factories import image_upload, make_article, make_photo
+from articles.tests.newsroom import management, story_data
 from pagecache.cache import bump_generation_on_commit
 from regions.models import Region
 
@@ -162,6 +164,19 @@ def test_a_preview_is_private_and_never_stored(client, editor, committed):
     assert "Embargoed" not in reader.content.decode()
 
 
+def test_a_preview_link_is_private_and_never_stored(client, committed):
+    with committed():
+        draft = make_article(headline="Embargoed budget story", published=False)
+    link, _ = preview_link(draft)
+
+    for _ in range(2):
+        response = client.get(link)
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+        assert "X-Page-Cache" not in response
+    assert not [key for key in cache._cache if "pagecache:page" in key]
+
+
 def test_the_admin_is_private_and_no_store(admin_client):
     for url in [reverse("admin:index"), reverse("admin:articles_article_changelist")]:
         control = admin_client.get(url)["Cache-Control"]
@@ -173,25 +188,10 @@ def test_the_admin_is_private_and_no_store(admin_client):
 
 
 def story_form(article, **overrides):
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "summary": article.summary,
-        "body": article.body,
-        "byline": article.byline,
-        "source": article.source,
-        "regions": [r.pk for r in article.regions.all()],
-        "tags": ", ".join(sorted(article.tags.names())),
-        "status": article.status,
-        "published_at_0": timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
-        "published_at_1": timezone.localtime(article.published_at).strftime("%H:%M:%S"),
-        "photos-TOTAL_FORMS": "0",
-        "photos-INITIAL_FORMS": "0",
-        "photos-MIN_NUM_FORMS": "0",
-        "photos-MAX_NUM_FORMS": "1000",
-    }
+    """The story's change form as the admin posts it, with its photo rows."""
+    data = story_data(article)
     photos = list(article.photos.all())
-    data["photos-TOTAL_FORMS"] = data["photos-INITIAL_FORMS"] = str(len(photos))
+    data.update(management("photos", total=len(photos), initial=len(photos)))
     for index, photo in enumerate(photos):
         data.update(
             {
@@ -213,12 +213,14 @@ def change_story(admin_client, article, **overrides):
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
-def test_publishing_a_new_story_in_the_admin_shows_it_everywhere_at_once(admin_client, client, story, committed):
+def test_publishing_a_new_story_in_the_admin_shows_it_everywhere_at_once(
+    admin_client, client, story, laoshan, committed
+):
     urls = reader_urls(story)[:3]
     warm(client, urls)
-    data = story_form(story, headline="Ferry timetable changes", slug="", status="published")
-    data["published_at_0"] = data["published_at_1"] = ""
-    data["photos-TOTAL_FORMS"] = data["photos-INITIAL_FORMS"] = "0"
+    data = story_data(
+        headline="Ferry timetable changes", status="published", tags="Tea", regions=[laoshan.pk], city_wide=False
+    )
 
     with committed():
         assert admin_client.post(reverse("admin:articles_article_add"), data).status_code == 302
@@ -232,7 +234,7 @@ def test_publishing_a_new_story_in_the_admin_shows_it_everywhere_at_once(admin_c
     [
         ({"headline": "Tea harvest begins early"}, "Tea harvest begins early", None),
         ({"summary": "Warm spring, early leaves."}, "Warm spring, early leaves.", None),
-        ({"status": "draft"}, None, "Tea harvest begins"),
+        ({"status": "unpublished"}, None, "Tea harvest begins"),
         ({"published_at_0": "2999-01-01"}, None, "Tea harvest begins"),
         ({"photos-0-caption": "Pickers at noon"}, "Pickers at noon", "Pickers at dawn"),
         ({"photos-0-DELETE": "on"}, None, "Pickers at dawn"),
@@ -282,6 +284,25 @@ def test_moving_a_story_to_another_region_in_the_admin_moves_it_at_once(admin_cl
 
     assert "Tea harvest begins" not in client.get("/regions/laoshan/").content.decode()
     assert "Tea harvest begins" in client.get("/regions/jimo/").content.decode()
+
+
+def test_a_correction_added_in_the_admin_shows_at_once(admin_client, client, story, committed):
+    warm(client, [story.get_absolute_url(), reverse("articles:correction-list")])
+    data = story_form(story)
+    data.update(
+        {
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-created_at_0": "2025-05-27",
+            "corrections-0-created_at_1": "10:00:00",
+            "corrections-0-text": "An earlier version misspelt the village.",
+        }
+    )
+    with committed():
+        response = admin_client.post(reverse("admin:articles_article_change", args=[story.pk]), data)
+    assert response.status_code == 302
+
+    for url in [story.get_absolute_url(), reverse("articles:correction-list")]:
+        assert "misspelt the village" in client.get(url).content.decode(), url
 
 
 def test_deleting_a_story_in_the_admin_removes_it_at_once(admin_client, client, story, committed):
