@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import history  # noqa: F401  (registers the models with django-reversion)
+        from . import cards, history  # noqa: F401  (card data signals; models registered with django-reversion)

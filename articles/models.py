@@ -51,11 +51,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """
-        What a story card needs (home, region and tag pages): with_relations(),
-        without the body, which cards never show. Read-only: saving a row with
-        deferred fields would save only the loaded ones.
+        What a story card needs (home, region, tag and archive pages): the story row with
+        its card data (regions and lead photo, articles/cards.py), without the body,
+        which cards never show. One query. Read-only: saving a row with deferred
+        fields would save only the loaded ones.
         """
-        return self.with_relations().defer("body", "body_html")
+        return self.defer("body", "body_html")
+
+    def for_story_page(self):
+        """A story page's story: its photos in one more query; regions and tags are in its card data."""
+        return self.prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")))
 
     def latest_by_region(self, per_region=3):
         """
@@ -77,7 +82,8 @@ class ArticleQuerySet(models.QuerySet):
             .values_list("region_id", "article_id")
         )
         pairs = list(ranked)
-        articles = self.model.objects.filter(pk__in={a for _, a in pairs}).for_listing().in_bulk()
+        headlines = self.model.objects.filter(pk__in={a for _, a in pairs}).only("headline", "slug", "published_at")
+        articles = headlines.in_bulk()
         by_region = {}
         for region_id, article_id in pairs:
             # A story deleted between the two queries is simply left out.
@@ -245,6 +251,12 @@ class Article(models.Model):
     )
 
     tags = TaggableManager(through=TaggedArticle, blank=True)
+    card = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text="Its regions, tags and lead photo as cards and the story page show them, "
+        "kept ready by articles/cards.py whenever one of those changes.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -303,6 +315,26 @@ class Article(models.Model):
     def shows_updated(self):
         """Whether the date line says "Updated:": the story changed after it was published."""
         return bool(self.revised_at and self.published_at and self.revised_at > self.published_at)
+
+    # The card data (articles/cards.py): no query.
+    @property
+    def card_regions(self):
+        from .cards import CardRegion
+
+        return [CardRegion(*region) for region in self.card.get("regions", ())]
+
+    @property
+    def card_tags(self):
+        from .cards import CardTag
+
+        return [CardTag(*tag) for tag in self.card.get("tags", ())]
+
+    @property
+    def card_photo(self):
+        from .cards import CardPhoto
+
+        photo = self.card.get("photo")
+        return CardPhoto(*photo) if photo else None
 
     @property
     def lead_photo(self):

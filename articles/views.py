@@ -61,7 +61,7 @@ class ArticleDetailView(DetailView):
             articles = Article.objects.all()
         else:
             articles = Article.objects.published()
-        return articles.with_relations()
+        return articles.for_story_page()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

@@ -56,11 +56,11 @@ def more_stories(article, count=5):
     Headlines to read next under a story: the newest others from its first region,
     or the newest others from the whole city for a city-wide story. One query.
     """
-    regions = list(article.regions.all())
+    regions = article.card_regions
     region = regions[0] if regions else None
     stories = Article.objects.published().exclude(pk=article.pk)
     if region is not None:
-        stories = stories.filter(regions=region)
+        stories = stories.filter(regions=region.pk)
     return {
         "region": region,
         "stories": stories.only("headline", "slug", "published_at")[:count],

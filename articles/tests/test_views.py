@@ -226,12 +226,12 @@ def test_listing_pages_make_a_fixed_number_of_queries(client, laoshan, url_name)
 def test_listing_query_counts_are_pinned(client, laoshan, django_assert_num_queries):
     """The exact budget, so a new per-page query is a conscious decision."""
     fill(5, laoshan, "tea")
-    # region lookup, count, stories, regions, tags, photos, navigation
-    with django_assert_num_queries(7):
+    # region lookup, count, stories (with their card data), navigation
+    with django_assert_num_queries(4):
         client.get(laoshan.get_absolute_url())
-    # ranked (region, story) pairs, their stories + 3 prefetches, latest stories + 3 prefetches,
+    # ranked (region, story) pairs, their headlines, latest stories (with their card data),
     # regions for the sections, navigation
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(5):
         client.get("/")
 
 

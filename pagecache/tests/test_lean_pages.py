@@ -1,0 +1,121 @@
+"""Leaner renders with the page cache off: pinned query counts, and the card data they rely on."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.cards import refresh_cards
+from articles.models import Article, Tag
+from articles.tests.factories import make_article, make_photo
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+LIMITS = {"home": 6, "region": 5, "tag": 5, "story": 5}
+
+
+def add_stories(count):
+    regions = list(Region.objects.exclude(slug="laoshan"))
+    laoshan = Region.objects.get(slug="laoshan")
+    story = None
+    for n in range(count):
+        story = make_article(regions=[laoshan, regions[n % len(regions)]], tags=["Tea", f"topic {n}"])
+        make_photo(story)
+        make_photo(story, position=1)
+    return story
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def page_urls(story):
+    return {
+        "home": reverse("articles:home"),
+        "region": reverse("regions:region-detail", kwargs={"slug": "laoshan"}),
+        "tag": reverse("articles:tag-detail", kwargs={"slug": "tea"}),
+        "story": story.get_absolute_url(),
+    }
+
+
+def test_reader_pages_run_a_small_fixed_number_of_queries(client):
+    """Home at most 6, region and tag pages 5, a story 5; the same with 3 stories as with 30."""
+    few = {page: queries(client, url) for page, url in page_urls(add_stories(3)).items()}
+    many = {page: queries(client, url) for page, url in page_urls(add_stories(27)).items()}
+
+    assert few == many
+    for page, limit in LIMITS.items():
+        assert many[page] <= limit, (page, many[page])
+
+
+def test_cards_show_regions_and_lead_photo_without_further_queries(client):
+    laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
+    story = make_article(headline="Spring tea", regions=[jimo, laoshan], tags=["Tea", "Farming"])
+    lead = make_photo(story, position=0)
+    make_photo(story, position=3)
+
+    page = client.get("/regions/laoshan/").content.decode()
+
+    assert f'src="{lead.image.url}"' in page
+    assert f'width="{lead.image_width}" height="{lead.image_height}"' in page
+    for region in (jimo, laoshan):
+        assert f'<a href="{region.get_absolute_url()}">{region.name}</a>' in page
+    story_page = client.get(story.get_absolute_url()).content.decode()
+    assert 'rel="tag">Farming</a>' in story_page and 'rel="tag">Tea</a>' in story_page
+
+
+def card(article):
+    return Article.objects.get(pk=article.pk).card
+
+
+def test_card_data_follows_every_kind_of_change():
+    """Regions, tags and photos of a story, and the regions and tags themselves."""
+    laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
+    story = make_article(regions=[laoshan], tags=["Tea"])
+    assert [r[2] for r in card(story)["regions"]] == ["laoshan"]
+    assert card(story)["tags"] == [["Tea", "tea"]] and card(story)["photo"] is None
+
+    story.regions.add(jimo)
+    assert sorted(r[2] for r in card(story)["regions"]) == ["jimo", "laoshan"]
+    jimo.articles.remove(story)
+    laoshan.articles.clear()
+    assert card(story)["regions"] == []
+    laoshan.articles.add(story)
+    laoshan.name = "Laoshan District"
+    laoshan.save()
+    assert card(story)["regions"] == [[laoshan.pk, "Laoshan District", "laoshan"]]
+
+    story.tags.add("Harvest")
+    assert card(story)["tags"] == [["Harvest", "harvest"], ["Tea", "tea"]]
+    tea = Tag.objects.get(slug="tea")
+    tea.name = "Green tea"
+    tea.save()
+    assert ["Green tea", "tea"] in card(story)["tags"]
+    tea.delete()
+    assert card(story)["tags"] == [["Harvest", "harvest"]]
+    story.tags.clear()
+    assert card(story)["tags"] == []
+
+    second = make_photo(story, position=2)
+    first = make_photo(story, position=1)
+    assert card(story)["photo"][0] == first.image.name
+    first.delete()
+    assert card(story)["photo"][0] == second.image.name
+    second.alt_text = "Boats"
+    second.save()
+    assert card(story)["photo"][3] == "Boats"
+    laoshan.delete()
+    assert card(story)["regions"] == []
+
+
+def test_refresh_cards_rebuilds_what_a_bulk_write_left_behind():
+    story = make_article(regions=[Region.objects.get(slug="laoshan")], tags=["Tea"])
+    Article.objects.filter(pk=story.pk).update(card={})
+
+    refresh_cards([story.pk])
+
+    assert [r[2] for r in card(story)["regions"]] == ["laoshan"]
