@@ -37,7 +37,7 @@ class HealthzTests(TestCase):
         response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/json")
-        self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
+        self.assertEqual(response.json(), {"status": "ok", "database": "ok", "cache": "ok"})
         self.assertIn("no-cache", response["Cache-Control"])
         self.assertIn("max-age=0", response["Cache-Control"])
 

@@ -1,0 +1,44 @@
+"""A cache that cannot be reached (a Redis on a closed port): readers still get pages, /healthz says so."""
+
+import pytest
+from django.core.cache import caches
+
+from articles.tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+UNREACHABLE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1},
+    }
+}
+
+
+@pytest.fixture
+def cache_down(settings):
+    settings.CACHES = UNREACHABLE
+    settings.PAGE_CACHE = True
+    yield
+    caches["default"].close()
+
+
+def test_readers_get_the_page_rendered_when_the_cache_is_down(client, cache_down):
+    make_article(headline="Ferry timetable changes")
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "Ferry timetable changes" in response.content.decode()
+
+
+def test_healthz_reports_an_unreachable_cache_without_failing_the_instance(client, cache_down):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
+
+
+def test_healthz_reports_a_working_cache(client):
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
