@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e test-postgres serve serve-smoke mutate collectstatic setup setup-dev browser migrations-check ci clean
+.PHONY: run test test-e2e test-postgres serve serve-smoke scale-smoke bench bench-quick mutate collectstatic setup setup-dev browser migrations-check ci clean
 
 # Debian's packages the targets need outside .venv, installed once by
 # bin/ensure-debian-packages (apt-get as root; otherwise it prints the command).
@@ -85,8 +85,24 @@ serve-smoke: setup
 	@$(ENSURE) curl=/usr/bin/curl
 	bin/serve-smoke
 
-# What CI runs (.ci/run): the suite on SQLite, again on PostgreSQL, then the serve smoke test.
-ci: test test-postgres serve-smoke
+# The scale-out shape on this machine (README, "Deploying"): two gunicorn app servers
+# behind nginx, sharing PostgreSQL and Redis, started, checked from outside and stopped.
+SCALE_PACKAGES := nginx=/usr/sbin/nginx redis-server=/usr/bin/redis-server curl=/usr/bin/curl
+scale-smoke: setup
+	@$(ENSURE) $(SCALE_PACKAGES)
+	PG_DB_NAME=$${PG_DB_NAME:-newsroom_scale_smoke} bin/with-postgres bin/scale-smoke
+
+# bench/run: reader pages cached and uncached against a static file, with wrk (README, "Benchmark").
+bench: setup
+	@$(ENSURE) wrk=/usr/bin/wrk
+	bench/run
+
+bench-quick: setup
+	@$(ENSURE) wrk=/usr/bin/wrk
+	bench/run --quick
+
+# What CI runs (.ci/run): the suite on SQLite, again on PostgreSQL, the serve and scale-out smoke tests.
+ci: test test-postgres serve-smoke scale-smoke
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
