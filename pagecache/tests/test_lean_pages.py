@@ -119,3 +119,21 @@ def test_refresh_cards_rebuilds_what_a_bulk_write_left_behind():
     refresh_cards([story.pk])
 
     assert [r[2] for r in card(story)["regions"]] == ["laoshan"]
+
+
+def test_kept_card_fragments_follow_every_change_to_what_they_show(client):
+    """Fragments are keyed by what they show: an edit, even uncommitted and uncached, shows at once."""
+    laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
+    story = make_article(headline="Tea harvest begins", summary="Early leaves.", regions=[laoshan])
+    assert "Tea harvest begins" in client.get("/regions/laoshan/").content.decode()
+
+    story.headline, story.summary = "Tea harvest begins early", "Warm spring."
+    story.save()
+    story.regions.add(jimo)
+    page = client.get("/regions/laoshan/").content.decode()
+    home = client.get("/").content.decode()
+
+    assert "Tea harvest begins early" in page and "Warm spring." in page
+    assert f'<a href="{jimo.get_absolute_url()}">{jimo.name}</a>' in page
+    assert "Tea harvest begins early" in home
+    assert ">Tea harvest begins</a>" not in home
