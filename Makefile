@@ -57,12 +57,14 @@ test-postgres: setup-dev
 # DEBUG off, static files collected and served by WhiteNoise, gunicorn with 2 workers on
 # http://$(HOST):$(PORT). Plain HTTP (HTTPS=0). Everything the production settings require is
 # set here explicitly unless the environment sets it: a SECRET_KEY generated for the run, the
-# local db.sqlite3 and media/ folder, SITE_URL from HOST and PORT.
+# local db.sqlite3 and media/ folder, SITE_URL from HOST and PORT, and a page cache in files
+# (.cache/pages) that both workers share, so an edit shows through either at once.
 SERVE_ENV = DJANGO_SETTINGS_MODULE=newsroom.settings.base DEBUG=0 HTTPS=0 \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3}" \
 	MEDIA_ROOT="$${MEDIA_ROOT:-$(CURDIR)/media}" \
+	CACHE_URL="$${CACHE_URL:-filecache://$(CURDIR)/.cache/pages}" \
 	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
 
 collectstatic: setup

@@ -137,3 +137,15 @@ def test_kept_card_fragments_follow_every_change_to_what_they_show(client):
     assert f'<a href="{jimo.get_absolute_url()}">{jimo.name}</a>' in page
     assert "Tea harvest begins early" in home
     assert ">Tea harvest begins</a>" not in home
+
+
+def test_the_refresh_cards_command_rebuilds_every_story(capsys):
+    from django.core.management import call_command
+
+    story = make_article(regions=[Region.objects.get(slug="laoshan")], tags=["Tea"])
+    Article.objects.update(card={})
+
+    call_command("refresh_cards")
+
+    assert [r[2] for r in card(story)["regions"]] == ["laoshan"]
+    assert "Card data rebuilt for 1 stories." in capsys.readouterr().out
