@@ -33,8 +33,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.http import HttpResponse
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import (
@@ -114,13 +114,27 @@ def current_generation(cache=None):
     return generation
 
 
+# Set when this process could not reach the cache to start a new generation; its next
+# reader request tries again before anything is served from the cache.
+_bump_failed = False
+
+
 def bump_generation(**kwargs):
     """Start a new content generation now: every cached page is stale from here on."""
+    global _bump_failed
     cache = page_cache()
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        current_generation(cache)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no counter (a fresh or emptied cache): a new one is a new generation
+            current_generation(cache)
+    except Exception:
+        # Any cache backend's error (Redis down): the change is committed, so it is not
+        # undone; the bump is retried (below) before this process serves from the cache again.
+        _bump_failed = True
+        logger.exception("Could not start a new page cache generation; will retry")
+    else:
+        _bump_failed = False
 
 
 def bump_generation_on_commit(using=None, **kwargs):
@@ -138,7 +152,8 @@ def next_publication(generation, cache=None):
     `generation`, or NEVER. Read from the database at most once per generation and
     once each time a scheduled publication passes.
     """
-    from articles.models import Article  # the articles app imports nothing from here
+    # Imported here: articles' URLs import this module.
+    from articles.models import Article
 
     cache = cache or page_cache()
     key = SCHEDULE_KEY.format(generation)
@@ -155,7 +170,9 @@ def connect_invalidation():
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models():
             # Per model, so deletes of unrelated models (sessions, sign-in records) stay fast.
-            post_save.connect(bump_generation_on_commit, sender=model, dispatch_uid=f"pagecache.save.{model._meta.label}")
+            post_save.connect(
+                bump_generation_on_commit, sender=model, dispatch_uid=f"pagecache.save.{model._meta.label}"
+            )
             post_delete.connect(
                 bump_generation_on_commit, sender=model, dispatch_uid=f"pagecache.delete.{model._meta.label}"
             )
@@ -268,6 +285,10 @@ class PageCacheMiddleware:
 
         cache = page_cache()
         key = page_key(request, page)
+        if _bump_failed:
+            bump_generation()
+            if _bump_failed:
+                return self.get_response(request)
         try:
             found = cache.get_many([GENERATION_KEY, key])
             generation = found.get(GENERATION_KEY)

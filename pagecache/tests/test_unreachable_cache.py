@@ -42,3 +42,25 @@ def test_healthz_reports_an_unreachable_cache_without_failing_the_instance(clien
 
 def test_healthz_reports_a_working_cache(client):
     assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_a_change_made_while_the_cache_was_down_still_shows_once_it_is_back(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """The generation could not be bumped at commit; it is, before anything is served again."""
+    from django.core.cache import cache as working_cache
+
+    settings.PAGE_CACHE = True
+    working_cache.clear()
+    story = make_article(headline="Ferry timetable changes")
+    assert client.get("/") and client.get("/")["X-Page-Cache"] == "hit"
+
+    settings.CACHES = UNREACHABLE
+    with django_capture_on_commit_callbacks(execute=True):
+        story.headline = "Ferry timetable changes again"
+        story.save()
+    assert "changes again" in client.get("/").content.decode()  # rendered, cache down
+    caches["default"].close()
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert "changes again" in client.get("/").content.decode()
