@@ -11,6 +11,7 @@ from .base import *  # noqa: E402,F401,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+KEPT_UPLOADS_ROOT = tempfile.mkdtemp(prefix="newsroom-test-kept-uploads-")
 # The browser suite needs uploaded photos served by the live test server.
 SERVE_MEDIA = True
 # Tests render templates without running collectstatic first; an empty
@@ -18,6 +19,10 @@ SERVE_MEDIA = True
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 STORAGES = {
     **STORAGES,  # noqa: F405
+    "kept_uploads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": KEPT_UPLOADS_ROOT},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
