@@ -83,7 +83,6 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ("author",)
     search_fields = ("headline", "summary", "body", "byline", "source")
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ("headline",)}
     readonly_fields = ("author", "created_at", "updated_at")
     inlines = [PhotoInline]
     actions = ["publish", "unpublish"]
@@ -147,3 +146,29 @@ class ArticleAdmin(admin.ModelAdmin):
             status=Article.Status.DRAFT, updated_at=timezone.now()
         )
         self.message_user(request, f"Moved {count} stories back to draft.", messages.SUCCESS)
+
+
+# Tags. The project's Tag model replaces taggit's, so taggit's admin is removed; it is
+# imported first so that it is registered by now, whichever app's admin loads first.
+import taggit.admin  # noqa: E402, F401
+from taggit.models import Tag as TaggitTag  # noqa: E402
+
+from .models import Tag  # noqa: E402
+
+admin.site.unregister(TaggitTag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "story_count")
+    search_fields = ("name", "slug")
+    ordering = ("name",)
+    fields = ("name", "slug")
+
+    def get_queryset(self, request):
+        stories = models.Count("articles_taggedarticle_items")
+        return super().get_queryset(request).annotate(story_count=stories)
+
+    @admin.display(description="Stories", ordering="story_count")
+    def story_count(self, tag):
+        return tag.story_count

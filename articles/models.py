@@ -1,5 +1,6 @@
 import logging
 import secrets
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -13,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import ItemBase, TagBase
 
 from photos import renditions as photo_renditions
 from photos.forms import KeptPhotoFileField, kept_uploads_storage
 from regions.models import Region
 
-from .slugs import unique_slug
+from .slugs import ascii_slug, save_with_unique_slug
 from .validators import PHOTO_EXTENSIONS  # noqa: F401  (the importer reads it from here)
 from .validators import MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, photo_extension
 
@@ -70,16 +71,53 @@ class ArticleQuerySet(models.QuerySet):
         articles = self.model.objects.filter(pk__in={a for _, a in pairs}).for_listing().in_bulk()
         by_region = {}
         for region_id, article_id in pairs:
-            by_region.setdefault(region_id, []).append(articles[article_id])
+            # A story deleted between the two queries is simply left out.
+            if article_id in articles:
+                by_region.setdefault(region_id, []).append(articles[article_id])
         for stories in by_region.values():
             stories.sort(key=lambda a: (a.published_at, a.pk), reverse=True)
         return by_region
 
 
-class TaggedArticle(TaggedItemBase):
-    """The link between a story and one of its tags (a real foreign key, as taggit recommends)."""
+class Tag(TagBase):
+    """
+    A story tag. Its slug is ASCII, made like a story's (pinyin for Chinese, "tag" when
+    the name has nothing to spell), so that every tag has an address the URL can match.
+    """
+
+    slug = models.SlugField(
+        unique=True,
+        max_length=100,
+        blank=True,
+        help_text="The tag page's web address. Left empty, it is made from the name "
+        "(Chinese is written in pinyin).",
+    )
+
+    class Meta:
+        verbose_name = "tag"
+        verbose_name_plural = "tags"
+
+    def save(self, *args, **kwargs):
+        if self.slug:
+            super().save(*args, **kwargs)
+        else:
+            save_row = partial(super().save, *args, **kwargs)
+            save_with_unique_slug(self, self.name, save_row, fallback="tag", using=kwargs.get("using"))
+
+    def slugify(self, tag, i=None):
+        # taggit's own slug maker, kept consistent for any code that calls it.
+        slug = ascii_slug(tag, max_length=self._meta.get_field("slug").max_length - 8, fallback="tag")
+        return slug if i is None else f"{slug}-{i}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag-detail", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(ItemBase):
+    """The link between a story and one of its tags (real foreign keys, as taggit recommends)."""
 
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_items")
 
     class Meta:
         verbose_name = "tagged story"
@@ -175,15 +213,24 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.headline)
+        filled_in = set()  # fields set here, saved even when the caller names only some fields
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+            filled_in.add("published_at")
         self.body_html = render_body(self.body)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
+        if update_fields and "body" in update_fields:
+            filled_in.add("body_html")
+        make_slug = not self.slug
+        if make_slug:
+            filled_in.add("slug")
+        if update_fields:
+            kwargs["update_fields"] = {*update_fields, *filled_in}
+        if make_slug:
+            save_row = partial(super().save, *args, **kwargs)
+            save_with_unique_slug(self, self.headline, save_row, using=kwargs.get("using"))
+        else:
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})

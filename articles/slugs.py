@@ -1,7 +1,11 @@
 import unicodedata
 
 from anyascii import anyascii
+from django.db import IntegrityError, router, transaction
 from django.utils.text import slugify
+
+# How many times a save looks for another free slug when a concurrent save took its pick.
+SAVE_ATTEMPTS = 5
 
 
 def ascii_slug(text, max_length=200, fallback="story"):
@@ -17,11 +21,11 @@ def ascii_slug(text, max_length=200, fallback="story"):
     return slug or fallback
 
 
-def unique_slug(instance, text, slug_field="slug"):
+def unique_slug(instance, text, slug_field="slug", fallback="story"):
     """Return ascii_slug(text), suffixed -2, -3, ... until no other row of the model uses it."""
     field = instance._meta.get_field(slug_field)
     # Keep room for a "-NNN" suffix within the column's length.
-    base = ascii_slug(text, max_length=field.max_length - 8)
+    base = ascii_slug(text, max_length=field.max_length - 8, fallback=fallback)
     others = type(instance)._default_manager.exclude(pk=instance.pk)
     taken = set(
         others.filter(**{f"{slug_field}__startswith": base}).values_list(slug_field, flat=True)
@@ -31,6 +35,31 @@ def unique_slug(instance, text, slug_field="slug"):
         candidate = f"{base}-{n}"
         n += 1
     return candidate
+
+
+def save_with_unique_slug(instance, text, save, *, slug_field="slug", fallback="story", using=None):
+    """
+    Give `instance` a free slug made from `text`, then call `save()`.
+
+    Finding a free slug and writing the row are separate statements, so a concurrent
+    save can take the same slug in between. The write then fails on the unique index:
+    it is rolled back to a savepoint and the next free slug is tried. Any other
+    integrity error (or a slug still lost after a few attempts) is raised as it is.
+    """
+    using = using or router.db_for_write(type(instance), instance=instance)
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        setattr(instance, slug_field, unique_slug(instance, text, slug_field, fallback))
+        try:
+            with transaction.atomic(using=using):
+                return save()
+        except IntegrityError:
+            if attempt == SAVE_ATTEMPTS or not _slug_taken(instance, slug_field, using):
+                raise
+
+
+def _slug_taken(instance, slug_field, using):
+    others = type(instance)._default_manager.using(using).exclude(pk=instance.pk)
+    return others.filter(**{slug_field: getattr(instance, slug_field)}).exists()
 
 
 def _is_wide(char):

@@ -1,12 +1,12 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
 from django.views.generic import DayArchiveView, DetailView, ListView, MonthArchiveView, TemplateView, YearArchiveView
-from taggit.models import Tag
 
 from regions.models import Region
 
-from .models import Article
+from .models import Article, Tag
 
 HOME_LATEST_COUNT = 10
 HOME_PER_REGION_COUNT = 3
@@ -99,3 +99,11 @@ class ArticleMonthArchiveView(ArticleArchiveMixin, MonthArchiveView):
 
 class ArticleDayArchiveView(ArticleArchiveMixin, DayArchiveView):
     period = ("day", "j F Y")
+
+    def get_dated_items(self):
+        # Django's day view looks up "up to the next day", which does not exist after
+        # 31 December 9999 (its year and month views already answer 404 at that edge).
+        try:
+            return super().get_dated_items()
+        except OverflowError:
+            raise Http404("Date out of range") from None

@@ -21,7 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.base")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.dev")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
@@ -34,9 +34,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from taggit.models import Tag  # noqa: E402
 
-from articles.models import Article, TaggedArticle  # noqa: E402
+from articles.models import Article, Tag, TaggedArticle  # noqa: E402
 from regions.models import Region  # noqa: E402
 
 TAG_NAMES = [f"topic {n}" for n in range(50)]
@@ -44,7 +43,7 @@ TAG_NAMES = [f"topic {n}" for n in range(50)]
 
 def fill(count, batch=2000):
     regions = list(Region.objects.all())
-    tags = [Tag.objects.get_or_create(name=name, defaults={"slug": name.replace(" ", "-")})[0] for name in TAG_NAMES]
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in TAG_NAMES]
     now = timezone.now()
     through = Article.regions.through
     rng = random.Random(42)

@@ -16,7 +16,7 @@ def remember_uploaded_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ('articles', '0002_tag'),
     ]
 
     operations = [

@@ -100,3 +100,28 @@ def test_archive_pages_make_a_fixed_number_of_queries(client):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(few) == len(many)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/archive/9999/12/31/",
+        "/archive/9999/12/",
+        "/archive/9999/",
+        "/archive/1/1/1/",
+        "/archive/1/1/",
+        "/archive/1/",
+        "/archive/0/1/1/",
+        "/archive/2025/13/1/",
+        "/archive/2025/5/0/",
+        "/archive/2025/5/32/",
+        "/archive/10000/1/1/",
+        "/archive/99999999999999999999/",
+        "/archive/2025/99999999999999999999/",
+        "/archive/2025/5/99999999999999999999/",
+    ],
+)
+def test_dates_at_the_edges_of_the_calendar_are_404(client, url):
+    """Whatever date a reader types, the archive answers 404 at worst, never 500."""
+    make_article(published_at=at(2025, 5, 26, 9))
+    assert client.get(url).status_code == 404

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, render_body
@@ -52,6 +53,25 @@ def test_body_html_follows_body_on_save_with_update_fields():
     assert article.body_html == "<p>New</p>"
 
 
+def test_publishing_with_update_fields_saves_the_automatic_publication_time():
+    article = make_article(published=False, published_at=None)
+    article.status = Article.Status.PUBLISHED
+    article.save(update_fields=["status"])
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at is not None
+    assert article.is_published
+
+
+def test_a_slug_made_at_a_save_with_update_fields_is_saved():
+    Article.objects.bulk_create([Article(headline="Laixi farm hub opens", body="b", slug="")])
+    article = Article.objects.get(headline="Laixi farm hub opens")
+    article.summary = "New summary."
+    article.save(update_fields=["summary"])
+    article.refresh_from_db()
+    assert (article.slug, article.summary) == ("laixi-farm-hub-opens", "New summary.")
+
+
 def test_render_body_handles_windows_line_endings():
     assert render_body("One\r\n\r\nTwo\r\n") == "<p>One</p>\n\n<p>Two</p>"
 
@@ -82,6 +102,28 @@ def test_latest_by_region_returns_the_newest_few_per_region():
     assert by_region[laixi.pk] == [laixi_stories[1], laixi_stories[3], laixi_stories[2]]
     assert by_region[jimo.pk] == [both]
     assert set(by_region) == {laixi.pk, jimo.pk}
+
+
+def test_latest_by_region_skips_a_story_deleted_between_its_two_queries():
+    """A story deleted after the ranking query and before the story query is left out, not a KeyError."""
+    laixi = Region.objects.get(slug="laixi")
+    jimo = Region.objects.get(slug="jimo")
+    gone = make_article(regions=[laixi, jimo], days_ago=1)
+    kept = make_article(regions=[laixi], days_ago=2)
+    seen = {"ranking": False, "deleted": False}
+
+    def delete_after_the_ranking(execute, sql, params, many, context):
+        if seen["ranking"] and not seen["deleted"]:
+            seen["deleted"] = True
+            Article.objects.filter(pk=gone.pk).delete()
+        seen["ranking"] = seen["ranking"] or "ROW_NUMBER" in sql
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(delete_after_the_ranking):
+        by_region = Article.objects.published().latest_by_region()
+
+    assert seen["deleted"]
+    assert by_region == {laixi.pk: [kept]}
 
 
 def test_listing_rows_leave_the_body_behind(django_assert_num_queries):

@@ -10,10 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import HttpRequest
 from PIL import Image
-from taggit.models import Tag
 
 from articles.management.commands.seed_demo_content import DEMO_DIR, DEMO_STORIES, DEMO_USERNAME
-from articles.models import Article, Photo
+from articles.models import Article, Photo, Tag
 from articles.tests.factories import files_of_photos
 
 SEED_HEADLINE = "New business center in Qingdao to boost Sino-Russia ties"

@@ -1,5 +1,8 @@
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 
+from articles.models import Article
 from articles.slugs import ascii_slug
 from articles.tests.factories import make_article
 
@@ -62,3 +65,99 @@ def test_saving_again_keeps_the_slug():
 def test_a_slug_typed_by_the_journalist_is_kept():
     article = make_article(headline="Anything", slug="my-own-slug")
     assert article.slug == "my-own-slug"
+
+
+def take_slug_after_the_check(slug):
+    """
+    A database hook: once the free-slug check (a slug LIKE query) has run, the next
+    statement is preceded by another writer inserting a story with `slug`, as a
+    concurrent save would between the check and the insert.
+    """
+    state = {"checked": False, "taken": False}
+
+    def hook(execute, sql, params, many, context):
+        if state["checked"] and not state["taken"]:
+            state["taken"] = True
+            Article.objects.bulk_create([Article(headline="The other save", body="b", slug=slug)])
+        if "LIKE" in sql and '"slug"' in sql:
+            state["checked"] = True
+        return execute(sql, params, many, context)
+
+    hook.state = state
+    return hook
+
+
+@pytest.mark.django_db
+def test_a_slug_taken_between_the_check_and_the_insert_moves_on_to_the_next():
+    """Two saves of one headline at once: the one that loses the race gets -2, not an IntegrityError."""
+    hook = take_slug_after_the_check("jimo-lantern-festival")
+    with connection.execute_wrapper(hook):
+        article = make_article(headline="Jimo lantern festival")
+    assert hook.state["taken"]
+    article.refresh_from_db()
+    assert article.slug == "jimo-lantern-festival-2"
+    assert Article.objects.filter(slug="jimo-lantern-festival").exists()
+
+
+@pytest.mark.django_db
+def test_an_integrity_error_not_about_the_slug_is_raised():
+    make_article(headline="Imported once", import_key="page.txt")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_article(headline="Imported once", import_key="page.txt")
+
+
+@pytest.mark.django_db
+def test_long_headlines_get_slugs_that_fit_the_column():
+    """The -2 suffix included; PostgreSQL would reject a longer value, SQLite would store it."""
+    max_length = Article._meta.get_field("slug").max_length
+    headline = "Qingdao " * 31  # 248 characters, within the headline column
+    first, second = make_article(headline=headline), make_article(headline=headline)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert len(first.slug) <= max_length and len(second.slug) <= max_length
+    assert second.slug == f"{first.slug}-2"
+
+
+ADD_URL = reverse("admin:articles_article_add")
+
+
+def story_form(headline, slug=""):
+    return {
+        "headline": headline,
+        "slug": slug,
+        "summary": "",
+        "body": "A paragraph.",
+        "byline": "",
+        "source": "",
+        "tags": "",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+    }
+
+
+@pytest.mark.django_db
+def test_admin_gives_a_repeated_headline_the_next_free_slug(admin_client):
+    """The add form leaves the slug to the server (no pre-filling in the browser), so a repeat gets -2."""
+    form_page = admin_client.get(ADD_URL).content.decode()
+    assert 'data-prepopulated-fields="[]"' in form_page
+    for _ in range(2):
+        response = admin_client.post(ADD_URL, story_form("Laoshan tea harvest begins"))
+        assert response.status_code == 302
+    assert sorted(Article.objects.values_list("slug", flat=True)) == [
+        "laoshan-tea-harvest-begins",
+        "laoshan-tea-harvest-begins-2",
+    ]
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_typed_slug_that_is_taken(admin_client):
+    make_article(headline="Anything", slug="my-own-slug")
+    response = admin_client.post(ADD_URL, story_form("Something else", slug="my-own-slug"))
+    assert response.status_code == 200
+    assert "Story with this Slug already exists." in response.content.decode()
+    assert Article.objects.count() == 1

@@ -18,8 +18,8 @@ def picture_of(photo, kind="story", alt=None, lead=False):
     }
 
 
-@register.simple_tag(takes_context=True)
-def social_image(context, photo):
-    """The absolute address of the photo's JPEG (link previews), with its width and height."""
+@register.simple_tag
+def social_image(photo):
+    """The photo's JPEG for link previews (og:image): its address, width and height."""
     url, width, height = jpeg_rendition(photo, 1200)
-    return {"url": context["request"].build_absolute_uri(url), "width": width, "height": height}
+    return {"url": url, "width": width, "height": height}
