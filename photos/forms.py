@@ -93,6 +93,13 @@ class KeptPhotoFileField(PhotoFileField):
 
     widget = KeptFileInput
 
+    def bound_data(self, data, initial):
+        # Django shows a re-displayed file field empty (its initial value); a
+        # checked or kept file is shown instead, so the widget can keep it.
+        if isinstance(data, KeptUpload) or getattr(data, "photo_checked", False):
+            return data
+        return super().bound_data(data, initial)
+
     def to_python(self, data):
         if isinstance(data, KeptUpload):
             return data  # checked when it was uploaded
