@@ -161,7 +161,7 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 
 # Photos that passed the upload check, kept while the story form is shown again
 # after an error (photos/forms.py). Never under MEDIA_URL: readers cannot reach them.
-KEPT_UPLOADS_ROOT = env.path("KEPT_UPLOADS_ROOT", default=BASE_DIR / "kept-uploads")
+KEPT_UPLOADS_ROOT = env.path("KEPT_UPLOADS_ROOT", default=MEDIA_ROOT.with_name(f"{MEDIA_ROOT.name}-kept-uploads"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
