@@ -208,15 +208,19 @@ def make_renditions(storage, master_name, prepared):
 
     try:
         sizes = []
-        for size in widths_for(width, WIDTHS):
-            frames = [resized(frame, size) for frame in prepared.frames]
-            sizes.append(
+        frames = prepared.frames
+        # Widest first, each made from the one before: far cheaper than resizing
+        # the full photo every time, and no visible difference with Lanczos.
+        for size in reversed(widths_for(width, WIDTHS)):
+            frames = [resized(frame, size) for frame in frames]
+            sizes.insert(
+                0,
                 {
                     "width": frames[0].width,
                     "height": frames[0].height,
                     "webp": save(f"{size}w", "webp", frames),
                     "jpeg": save(f"{size}w", "jpeg", frames),
-                }
+                },
             )
         cards = []
         crop = card_crop(prepared.frames[0])
