@@ -160,8 +160,9 @@ def widths_for(available, wanted):
     return sorted(widths)
 
 
-def resized(frame, width):
-    height = max(1, round(frame.height * width / frame.width))
+def resized(frame, width, aspect=None):
+    """The frame `width` pixels wide; `aspect` (width/height of the original) keeps chained resizes exact."""
+    height = max(1, round(width / aspect) if aspect else round(frame.height * width / frame.width))
     if (width, height) == frame.size:
         return frame
     return frame.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
@@ -212,7 +213,7 @@ def make_renditions(storage, master_name, prepared):
         # Widest first, each made from the one before: far cheaper than resizing
         # the full photo every time, and no visible difference with Lanczos.
         for size in reversed(widths_for(width, WIDTHS)):
-            frames = [resized(frame, size) for frame in frames]
+            frames = [resized(frame, size, width / height) for frame in frames]
             sizes.insert(
                 0,
                 {
