@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_import_provenance'),
+        ('articles', '0010_newsroom_workflow'),
     ]
 
     operations = [

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "axes",
+    "reversion",
     "regions",
     "articles",
     "photos",
