@@ -12,7 +12,6 @@ stories they touch; `manage.py refresh_cards` rebuilds every story's.
 
 from dataclasses import dataclass
 
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -44,14 +43,18 @@ class CardTag:
 
 @dataclass(frozen=True)
 class CardPhoto:
+    """The lead photo as cards show it: what photos.pictures.picture() reads of a Photo."""
+
     name: str
-    width: int
-    height: int
+    image_width: int
+    image_height: int
     alt_text: str
+    renditions: dict
 
     @property
-    def url(self):
-        return default_storage.url(self.name)
+    def image(self):
+        field = Photo._meta.get_field("image")
+        return field.attr_class(self, field, self.name)
 
 
 def card_of(article):
@@ -61,8 +64,15 @@ def card_of(article):
     return {
         "regions": [[r.pk, r.name, r.slug] for r in sorted(article.regions.all(), key=_region_order)],
         "tags": [[t.name, t.slug] for t in sorted(article.tags.all(), key=lambda t: t.name.lower())],
-        "photo": [lead.image.name, lead.image_width, lead.image_height, lead.alt_text] if lead else None,
+        "photo": [lead.image.name, lead.image_width, lead.image_height, lead.alt_text, _card_renditions(lead)]
+        if lead
+        else None,
     }
+
+
+def _card_renditions(photo):
+    # Only the crops cards use: the story page reads the photo's own row.
+    return {"cards": (photo.renditions or {}).get("cards", [])}
 
 
 def _region_order(region):

@@ -13,7 +13,8 @@ def fill_cards(apps, schema_editor):
     for tagged in TaggedArticle.objects.select_related("tag"):
         tags.setdefault(tagged.content_object_id, []).append([tagged.tag.name, tagged.tag.slug])
     for photo in Photo.objects.order_by("-position", "-pk"):
-        photos[photo.article_id] = [photo.image.name, photo.image_width, photo.image_height, photo.alt_text]
+        cards = {"cards": (photo.renditions or {}).get("cards", [])}
+        photos[photo.article_id] = [photo.image.name, photo.image_width, photo.image_height, photo.alt_text, cards]
     for pk in Article.objects.values_list("pk", flat=True):
         card = {
             "regions": regions.get(pk, []),
@@ -25,7 +26,7 @@ def fill_cards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_newsroom_workflow"),
+        ("articles", "0020_photo_renditions"),
     ]
 
     operations = [

@@ -1,7 +1,7 @@
 """
 Story cards and headline rows rendered once and kept in the cache, keyed by everything
-they show (the story's fields and card data, the template's own source, the media
-address and time zone): a changed story or template makes a new key, so a kept
+they show (the story's fields and card data, the template's own source, where photos
+are stored and the time zone): a changed story or template makes a new key, so a kept
 fragment is never out of date. Listing pages then join kept HTML instead of
 rendering dozens of small templates on every request.
 """
@@ -13,6 +13,7 @@ from functools import cache as once
 from django import template
 from django.conf import settings
 from django.core.cache import caches
+from django.core.files.storage import default_storage
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
@@ -31,7 +32,7 @@ def _template(name):
 
 def _fragment(name, context, key_parts):
     compiled, source_digest = _template(name)
-    parts = [name, source_digest, settings.MEDIA_URL, settings.TIME_ZONE, *key_parts]
+    parts = [name, source_digest, settings.TIME_ZONE, *key_parts]
     key = "fragment:" + hashlib.md5(json.dumps(parts, default=str).encode(), usedforsecurity=False).hexdigest()
     fragments = caches[settings.PAGE_CACHE_ALIAS]
     try:
@@ -45,13 +46,20 @@ def _fragment(name, context, key_parts):
 
 
 @register.simple_tag
-def story_card(article, featured=False):
-    """A story's card (its headline, summary, date, regions and lead photo)."""
+def story_card(article, featured=False, eager=False):
+    """A story's card (its headline, summary, date, regions and lead photo); `eager`: loaded at once."""
     return _fragment(
         CARD_TEMPLATE,
-        {"article": article, "featured": featured},
-        [article.pk, article.slug, article.headline, article.summary, article.published_at, article.card, featured],
+        {"article": article, "featured": featured, "eager": eager},
+        [article.pk, article.slug, article.headline, article.summary, article.published_at, article.card]
+        + [featured, eager, _storage_location()],
     )
+
+
+@once
+def _storage_location():
+    # Photo addresses depend on where files are stored (MEDIA_URL, or a bucket's address).
+    return default_storage.url("photos")
 
 
 @register.simple_tag
