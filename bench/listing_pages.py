@@ -35,6 +35,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from articles.cards import refresh_cards  # noqa: E402
 from articles.models import Article, Tag, TaggedArticle  # noqa: E402
 from regions.models import Region  # noqa: E402
 
@@ -69,6 +70,8 @@ def fill(count, batch=2000):
             TaggedArticle.objects.bulk_create(
                 TaggedArticle(content_object=s, tag=tag) for s in stories for tag in rng.sample(tags, 3)
             )
+            # bulk_create sends no signals: build the stories' card data (regions, tags) here.
+            refresh_cards([s.pk for s in stories])
 
 
 def measure(client, url, repeat):
