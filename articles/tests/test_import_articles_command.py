@@ -78,3 +78,15 @@ def test_a_dry_run_with_replace_would_overwrite_a_page_saved_over_with_another_s
 
     assert 'Would update "Jimo old town lights its lanterns"' in stdout
     assert Article.objects.get().headline == "Laoshan tea growers begin spring harvest"
+
+
+def test_a_skipped_story_is_reported_with_how_to_refresh_it(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+    Article.objects.update(byline="By an editor")
+
+    _, stderr = run_import(seed_folder / SEED_NAME)
+
+    assert stderr.splitlines() == [
+        f"Skipped {seed_folder / SEED_NAME}: edited in the newsroom since the last import (byline); "
+        "--force to refresh it from the page"
+    ]
