@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "regions",
     "articles",
+    "search",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
