@@ -52,6 +52,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "published_at",
         "tag_list",
         "author",
+        "featured",
     )
     list_display_links = ("headline",)
     list_filter = ("status", ("regions", RegionListFilter), "published_at")
@@ -61,7 +62,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     readonly_fields = ("author", "created_at", "updated_at")
     inlines = [PhotoInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "make_lead", "remove_lead"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ("headline", "slug", "summary", "body")}),
@@ -122,3 +123,18 @@ class ArticleAdmin(admin.ModelAdmin):
             status=Article.Status.DRAFT, updated_at=timezone.now()
         )
         self.message_user(request, f"Moved {count} stories back to draft.", messages.SUCCESS)
+
+    @admin.action(description="Make the home page lead (replaces the current lead)", permissions=["change"])
+    def make_lead(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one story to lead the home page.", messages.ERROR)
+            return
+        article = queryset.get()
+        Article.objects.make_lead(article)
+        note = "" if article.is_published else " It shows there once it is published."
+        self.message_user(request, f"“{article.headline}” now leads the home page.{note}", messages.SUCCESS)
+
+    @admin.action(description="Stop leading the home page (the newest story leads)", permissions=["change"])
+    def remove_lead(self, request, queryset):
+        count = queryset.filter(featured=True).update(featured=False)
+        self.message_user(request, f"Removed {count} lead story; the newest story leads the home page.", messages.SUCCESS)
