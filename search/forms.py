@@ -1,4 +1,8 @@
+from datetime import date, datetime, time, timedelta
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 
 from regions.models import Region
 
@@ -19,8 +23,17 @@ class SearchForm(forms.Form):
         empty_label="All regions",
         error_messages={"invalid_choice": "There is no such region; choose one from the list."},
     )
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Bounded so that the day's start and end, in any time zone, are valid datetimes.
+    _dates = [
+        MinValueValidator(date(1900, 1, 1), "Enter a date from 1900 to 2999."),
+        MaxValueValidator(date(2999, 12, 31), "Enter a date from 1900 to 2999."),
+    ]
+    start = forms.DateField(
+        label="From", required=False, validators=_dates, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, validators=_dates, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -34,9 +47,13 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         if data.get("region"):
             articles = articles.filter(regions=data["region"])
-        # Date lookups (not datetime bounds), so no date typed in the form can overflow a datetime.
+        # Bounds on published_at itself (not __date), so its index serves the filter.
         if data.get("start"):
-            articles = articles.filter(published_at__date__gte=data["start"])
+            articles = articles.filter(published_at__gte=_day_start(data["start"]))
         if data.get("end"):
-            articles = articles.filter(published_at__date__lte=data["end"])
+            articles = articles.filter(published_at__lt=_day_start(data["end"] + timedelta(days=1)))
         return articles
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -19,7 +19,7 @@ class SearchView(ListView):
         self.form = SearchForm(self.request.GET)
         self.terms = []
         if not self.form.is_valid():
-            return Article.objects.none()
+            return []
         self.terms = parse_query(self.form.cleaned_data["q"])
         # The body is loaded (unlike other listings) for the highlighted snippet.
         articles = self.form.filter(Article.objects.published().with_relations().defer("body_html"))

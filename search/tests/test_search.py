@@ -118,7 +118,9 @@ def test_region_and_date_filters(client):
         ({"q": "tea", "region": "atlantis"}, "There is no such region"),
         ({"q": "tea", "start": "yesterday"}, "Enter a valid date"),
         ({"q": "tea", "start": "2025-05-02", "end": "2025-05-01"}, "The end date is before the start date"),
-        ({"q": "tea", "start": "0001-01-01", "end": "9999-12-31"}, None),
+        ({"q": "tea", "start": "1900-01-01", "end": "2999-12-31"}, None),
+        ({"q": "tea", "start": "0001-01-01"}, "Enter a date from 1900 to 2999"),
+        ({"q": "tea", "end": "9999-12-31"}, "Enter a date from 1900 to 2999"),
         ({"q": "x" * 201}, "Keep the search under 200 characters"),
         ({"q": "tea\x00"}, "Null characters are not allowed"),
     ],
@@ -222,8 +224,9 @@ def test_search_page_makes_a_fixed_number_of_queries(client):
     fill(27)
     many = count_queries(client, {"q": "harbour", "region": "laoshan"})
     assert few == many
-    # the chosen region, count, results, their regions, tags and photos, navigation, the region menu
-    assert many == 8
+    # the chosen region, count, results, their regions, tags and photos, navigation, the region
+    # menu; SQLite reads the page's ranked ids first, then the stories (search.backends._sqlite)
+    assert many == (9 if connection.vendor == "sqlite" else 8)
 
 
 def test_rebuild_indexes_stories_that_bypassed_save(client):
