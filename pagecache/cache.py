@@ -48,7 +48,7 @@ from django.utils.http import http_date, parse_http_date_safe
 logger = logging.getLogger(__name__)
 
 # Apps whose models are what reader pages show: any committed write to them makes a new generation.
-CONTENT_APPS = ("articles", "regions")
+CONTENT_APPS = ("articles", "regions", "search")
 
 GENERATION_KEY = "pagecache:generation"
 SCHEDULE_KEY = "pagecache:next-publication:{}"

@@ -67,6 +67,21 @@ def reader_urls(story):
     ]
 
 
+def discovery_urls():
+    """The reader pages issue 11 added: search, feeds, sitemaps, robots.txt."""
+    return [
+        "/search/?q=tea",
+        "/feed/",
+        "/feed/atom/",
+        "/regions/laoshan/feed/",
+        "/tags/tea/feed/",
+        "/sitemap.xml",
+        "/sitemap-stories.xml",
+        "/news-sitemap.xml",
+        "/robots.txt",
+    ]
+
+
 def warm(client, urls):
     for url in urls:
         client.get(url)
@@ -85,6 +100,26 @@ def test_a_reader_page_is_served_from_the_cache_without_a_query(client, story, d
         assert second.content == first.content
         assert second["ETag"] == first["ETag"]
         assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_search_feeds_sitemaps_and_robots_are_cached_and_follow_edits(client, story, committed):
+    for url in discovery_urls():
+        first = client.get(url)
+        assert first.status_code == 200, url
+        second = client.get(url)
+        assert second["X-Page-Cache"] == "hit", url
+        assert second.content == first.content and not second.cookies, url
+        assert "public" in second["Cache-Control"] and second["ETag"], url
+    assert client.get("/search/?q=tea&utm_source=x")["X-Page-Cache"] == "hit"
+    assert client.get("/search/?q=harbour")["X-Page-Cache"] == "miss"
+
+    with committed():
+        story.headline = "Tea harvest begins early"
+        story.save()
+
+    for url in discovery_urls()[:5]:
+        assert "begins early" in client.get(url).content.decode(), url  # search highlights "Tea"
+    assert "tea-harvest-begins" in client.get("/sitemap-stories.xml").content.decode()
 
 
 def test_head_requests_are_served_from_the_cache(client, story):
