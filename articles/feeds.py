@@ -25,7 +25,8 @@ class ArticleFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return self.articles(obj).for_listing()[:FEED_SIZE]
+        # Regions, tags and every photo's renditions (the enclosure), prefetched; the body is never shown.
+        return self.articles(obj).with_relations().defer("body", "body_html")[:FEED_SIZE]
 
     def link(self, obj):
         return absolute_url(self.page_url(obj))
