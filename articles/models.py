@@ -12,11 +12,12 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import linebreaks
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from regions.models import Region
+
+from . import richtext
 
 from .slugs import ascii_slug, save_with_unique_slug
 from .validators import PHOTO_EXTENSIONS  # noqa: F401  (the importer reads it from here)
@@ -139,7 +140,9 @@ class Article(models.Model):
         blank=True, help_text="One or two sentences shown under the headline in lists and link previews."
     )
     body = models.TextField(
-        help_text="The story text. Separate paragraphs with a blank line. HTML is shown as typed, not run."
+        help_text="The story text: paragraphs, subheadings, bold, italic, links, lists, quotes, and "
+        "the story's photos placed between paragraphs. Kept as clean HTML: anything else is "
+        "dropped when the story is saved, its text kept."
     )
     body_html = models.TextField(editable=False, default="")
     byline = models.CharField(max_length=200, blank=True, help_text='For example "By Zhang Yi".')
@@ -215,7 +218,8 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
             filled_in.add("published_at")
-        self.body_html = render_body(self.body)
+        self.body = richtext.clean_body(self.body)
+        self.body_html = self.render_body_html()
         update_fields = kwargs.get("update_fields")
         if update_fields and "body" in update_fields:
             filled_in.add("body_html")
@@ -251,10 +255,28 @@ class Article(models.Model):
     def further_photos(self):
         return list(self.photos.all())[1:]
 
+    @property
+    def body_text(self):
+        """The body as plain text: for link previews and descriptions."""
+        return richtext.body_text(self.body)
 
-def render_body(text):
-    """Paragraphs (separated by blank lines) as HTML, with everything typed escaped."""
-    return linebreaks(text.strip(), autoescape=True)
+    @property
+    def photos_after_body(self):
+        """The photos after the lead that the body does not place: shown after the body."""
+        placed = set(richtext.placed_photo_ids(self.body))
+        return [photo for photo in self.further_photos if photo.pk not in placed]
+
+    def render_body_html(self):
+        """
+        The body with its placed photos drawn in (articles/richtext.py). The
+        photos are read only when the body places some: their rows are saved
+        after the story's, so a photo's own save renders the body again
+        (richtext_signals.py).
+        """
+        photos = ()
+        if self.pk and richtext.placed_photo_ids(self.body):
+            photos = self.further_photos
+        return richtext.render_body(self.body, photos)
 
 
 def photo_upload_to(photo, filename):
