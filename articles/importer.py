@@ -33,6 +33,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from . import richtext
 from .datelines import OLD_SITE_TIME_ZONE, is_dateline_without_date, parse_dateline
 from .models import PHOTO_EXTENSIONS, Article, Photo
 from .validators import PhotoRejected, check_photo_file
@@ -86,6 +87,9 @@ class ParsedPhoto:
     credit: str
     alt_text: str
     line: int
+    # How many body paragraphs came before it on the page: 0 is before the body,
+    # the story's paragraph count after it.
+    paragraphs_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -354,14 +358,14 @@ def split_body_and_photos(paragraphs, fallback_alt_text):
         caption_paragraph = next(remaining, None)
         if caption_paragraph is not None and is_photo_file_name(caption_paragraph.text):
             # Two photos in a row: the first has no caption, the second is still a photo.
-            photos.append(parsed_photo(paragraph, "", fallback_alt_text))
+            photos.append(parsed_photo(paragraph, "", fallback_alt_text, len(body)))
             paragraph, caption_paragraph = caption_paragraph, next(remaining, None)
         caption_text = caption_paragraph.text if caption_paragraph else ""
-        photos.append(parsed_photo(paragraph, caption_text, fallback_alt_text))
+        photos.append(parsed_photo(paragraph, caption_text, fallback_alt_text, len(body)))
     return "\n\n".join(body), photos
 
 
-def parsed_photo(paragraph, caption_text, fallback_alt_text):
+def parsed_photo(paragraph, caption_text, fallback_alt_text, paragraphs_before=0):
     caption, credit = split_caption_and_credit(caption_text)
     return ParsedPhoto(
         file_name=paragraph.text,
@@ -369,6 +373,7 @@ def parsed_photo(paragraph, caption_text, fallback_alt_text):
         credit=credit,
         alt_text=alt_text_from_caption(caption) or shorten(fallback_alt_text, ALT_TEXT_MAX_LENGTH),
         line=paragraph.line,
+        paragraphs_before=paragraphs_before,
     )
 
 
@@ -695,6 +700,8 @@ def import_article(
                 photo = save_photo(article, photo_file, position)
                 saved_names.append(photo.image.name)
                 photos.append(photo)
+            article.body = body_with_photos(parsed, photo_files, photos)
+            article.save(update_fields=["body"])
 
             article.import_record = {
                 "page": {"headline": parsed.headline, "date": local_date(parsed.published_at)},
@@ -711,6 +718,21 @@ def import_article(
             delete_stored_files(saved_names)
         raise
     return ImportResult(article=article, outcome=plan.outcome, photos=photos)
+
+
+def body_with_photos(parsed, photo_files, photos):
+    """
+    The page's body as HTML, with each photo where it stood: the first photo
+    is the story's lead, shown above the body; the others stand before the
+    body's first paragraph, between two paragraphs, or (after the last
+    paragraph) after the body, where the story page shows unplaced photos.
+    """
+    photos_after = {}
+    for photo_file, photo in list(zip(photo_files, photos))[1:]:
+        before = photo_file.photo.paragraphs_before
+        if before < parsed.paragraph_count:
+            photos_after.setdefault(before, []).append(photo.pk)
+    return richtext.text_to_html(parsed.body, photos_after)
 
 
 def mark_photos_of_earlier_imports(article, parsed):
