@@ -6,7 +6,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from .editor import StoryBodyWidget
 from .models import Article, Photo
+
+# Longer summaries are cut off in story cards and link previews.
+SUMMARY_MAX_LENGTH = 300
 
 
 def photo_thumbnail(photo, height=60):
@@ -44,6 +48,33 @@ class RegionListFilter(admin.RelatedFieldListFilter):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    summary = forms.CharField(
+        required=False,
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=Article._meta.get_field("summary").help_text,
+    )
+    draft_user_id = None  # set per request by ArticleAdmin.get_form
+
+    class Meta:
+        widgets = {"body": StoryBodyWidget}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("headline", "summary"):
+            if name in self.fields:
+                widget = self.fields[name].widget
+                # The browser would cut pasted text at maxlength without a word;
+                # the count shows the limit and the server refuses what is over it.
+                widget.attrs["data-limit"] = widget.attrs.pop("maxlength", None) or self.fields[name].max_length
+        if "body" in self.fields:
+            body = self.fields["body"].widget
+            story = self.instance.pk or "new"
+            body.attrs["data-draft-key"] = f"newsroom:draft:story-{story}:user-{self.draft_user_id}"
+            if self.instance.pk:
+                # The lead photo stays above the story, so the body places the others.
+                body.photos = self.instance.further_photos
+
     def clean_tags(self):
         names = self.cleaned_data["tags"]
         # Read from the tag model, so a project tag model with another limit is obeyed.
@@ -95,9 +126,15 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["newsroom/admin.css"]}
+        js = [forms.Script("newsroom/story-form.js", type="module")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_relations()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # Drafts are kept in the browser per story and user (static/newsroom/story-form.js).
+        return type(form.__name__, (form,), {"draft_user_id": request.user.pk})
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -29,11 +29,14 @@ _RENAMED = {"h1": "h2", "h4": "h3", "h5": "h3", "h6": "h3", "b": "strong", "i": 
 _READ_TAGS = ALLOWED_TAGS | set(_RENAMED) | {"div"}
 _BLOCKS = {"p", "h2", "h3", "ul", "ol", "blockquote", "figure"}
 _VOID = {"br"}
+_ATTRIBUTE_ORDER = {"href": 0, "title": 1, "target": 2}
 
 
 def _keep_attribute(tag, name, value):
     if tag == "a" and name == "target":
         return value if value == "_blank" else None
+    if tag == "a" and name == "title":
+        return value.strip() or None
     if tag == "figure" and name == "data-photo":
         return value if value.isdigit() else None
     return value
@@ -97,6 +100,8 @@ class _Normaliser(HTMLParser):
                 self._close_implicit()
         else:
             self._inline_content()
+        # One order for the attributes, so equal bodies are equal strings.
+        attrs = sorted(attrs, key=lambda attr: _ATTRIBUTE_ORDER.get(attr[0], 9))
         attributes = "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs)
         self.out.append(f"<{tag}{attributes}>")
         if tag == "figure":
