@@ -6,4 +6,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
+        from . import history  # noqa: F401  (registers the models with django-reversion)
         from . import richtext_signals  # noqa: F401  (connects the photo/body receivers)

@@ -28,6 +28,10 @@ EXTENSIONS = {
 }
 
 
+# Longer summaries are cut off in story cards and link previews.
+SUMMARY_MAX_LENGTH = 300
+
+
 class StoryBodyWidget(forms.Textarea):
     """A textarea that story-editor.js turns into the rich-text editor (the textarea keeps the HTML)."""
 
@@ -73,3 +77,35 @@ class StoryBodyWidget(forms.Textarea):
         # The textarea is hidden behind the editor, where the browser's own
         # "required" message could not be seen; the server says it instead.
         return False
+
+
+class StoryEditorForm(forms.ModelForm):
+    """
+    The story form's editing aids (the admin's ArticleAdminForm builds on it):
+    the body's editor with the story's photos after the lead (which stays
+    above the story), the key of the browser's draft (per story and user,
+    static/newsroom/story-form.js), and the headline and summary limits.
+    """
+
+    summary = forms.CharField(
+        required=False,
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One or two sentences shown under the headline in lists and link previews.",
+    )
+    request_user = None  # set per request by the admin
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("headline", "summary"):
+            if name in self.fields:
+                widget = self.fields[name].widget
+                # The browser would cut pasted text at maxlength without a word;
+                # the count shows the limit and the server refuses what is over it.
+                widget.attrs["data-limit"] = widget.attrs.pop("maxlength", None) or self.fields[name].max_length
+        if "body" in self.fields:
+            body = self.fields["body"].widget = StoryBodyWidget()
+            user = self.request_user.pk if self.request_user else None
+            body.attrs["data-draft-key"] = f"newsroom:draft:story-{self.instance.pk or 'new'}:user-{user}"
+            if self.instance.pk:
+                body.photos = self.instance.further_photos

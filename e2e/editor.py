@@ -22,3 +22,12 @@ def type_paragraphs(page, paragraphs):
 def body_value(page):
     """What the form will send as the body: the hidden textarea the editor writes to."""
     return page.locator("#id_body").input_value()
+
+
+def add_paragraph(page, text):
+    """Type a new paragraph after the body's last one."""
+    area = editor(page)
+    area.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type(text)

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 
 from articles.models import Article
 from articles.tests.factories import make_article, make_photo
+from regions.models import Region
 
 from .conftest import PASSWORD
 from .editor import body_value, editor, type_paragraphs
@@ -24,6 +25,7 @@ def draft_story():
         summary="Tea farms above Shazikou welcome walkers for the spring harvest.",
         body="",
         published=False,
+        regions=[Region.objects.get(slug="laoshan")],
     )
     make_photo(article, position=0, caption="Terraces above Shazikou.", credit="Qingdao City News")
     second = make_photo(
@@ -50,7 +52,7 @@ def test_a_story_with_subheading_link_list_and_a_placed_photo_reads_in_place(
         open_story(page, watch, live_server, article)
         watch.assert_clean("editor started under the site's CSP")
 
-    with step("write a paragraph, a subheading, a list and a link"):
+    with step("write paragraphs, a subheading and a list"):
         type_paragraphs(page, ["Growers in Laoshan opened their terraces on Saturday."])
         page.keyboard.press("Enter")
         page.keyboard.type("## Where to walk")  # "## " makes a subheading, as the menu does
@@ -61,25 +63,30 @@ def test_a_story_with_subheading_link_list_and_a_placed_photo_reads_in_place(
         page.keyboard.press("Enter")
         page.keyboard.press("Enter")  # out of the list
         page.keyboard.type("Read the farm guide for opening times.")
+        page.keyboard.press("Enter")
+        page.keyboard.type("Tickets are free until the end of May.")
+
+    with step("place the second photo between the last two paragraphs"):
+        editor(page).get_by_text("Read the farm guide for opening times.").click()
+        page.keyboard.press("End")
+        page.get_by_role("button", name="Place a photo here").click()
+        dialog = page.locator("dialog.prose-editor-dialog")
+        dialog.get_by_role("button", name="Place").click()
+        placed = page.locator(".story-editor__photo")
+        placed.wait_for()
+        assert placed.count() == 1
+        assert "Picking the first leaves of spring." in placed.inner_text()
+
+    with step("make a line a link that opens in a new window"):
+        editor(page).get_by_text("Read the farm guide for opening times.").click()
+        page.keyboard.press("End")
         page.keyboard.press("Shift+Home")
         page.get_by_role("button", name="insert link").click()
         dialog = page.locator("dialog.prose-editor-dialog")
         dialog.locator("input[name=href]").fill("https://www.qingdao.gov.cn/tea")
         dialog.locator("input[name=openInNewWindow]").check()
         dialog.get_by_role("button", name="Update").click()
-        editor(page).press("End")
-        page.keyboard.press("Enter")
-        page.keyboard.type("Tickets are free until the end of May.")
-
-    with step("place the second photo between the last two paragraphs"):
-        editor(page).press("ArrowUp")
-        page.keyboard.press("End")
-        page.get_by_role("button", name="Place a photo here").click()
-        dialog = page.locator("dialog.prose-editor-dialog")
-        dialog.get_by_role("button", name="Place").click()
-        placed = page.locator(".story-editor__photo")
-        assert placed.count() == 1
-        assert "Picking the first leaves of spring." in placed.inner_text()
+        editor(page).locator('a[href="https://www.qingdao.gov.cn/tea"]').wait_for()
         assert "words" in page.locator(".form-row.field-body .story-counter").inner_text()
         shoot(page, "story-editor", "editor-with-photo")
         watch.assert_clean("editing")

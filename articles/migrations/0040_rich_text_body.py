@@ -53,7 +53,7 @@ def bodies_to_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0004_import_provenance")]
+    dependencies = [("articles", "0010_newsroom_workflow")]
 
     operations = [
         migrations.AlterField(

@@ -173,7 +173,13 @@ def test_deleting_a_placed_photo_takes_it_out_of_the_body(story_with_photos):
 @pytest.mark.django_db
 def test_deleting_a_placed_photo_in_the_story_form_takes_it_out_of_the_body(admin_client, story_with_photos):
     article, lead, placed, after = story_with_photos
-    data = story_form(slug=article.slug, body=article.body, published_at_0="2025-05-26", published_at_1="09:00:00")
+    data = story_form(
+        slug=article.slug,
+        body=article.body,
+        published_at_0="2025-05-26",
+        published_at_1="09:00:00",
+        opened_version=article.version,
+    )
     data.update({"photos-TOTAL_FORMS": "3", "photos-INITIAL_FORMS": "3"})
     for index, photo in enumerate([lead, placed, after]):
         data.update(

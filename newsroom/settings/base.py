@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "axes",
+    "reversion",
     "django_prose_editor",
     "regions",
     "articles",
