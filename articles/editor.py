@@ -102,7 +102,8 @@ class StoryEditorForm(forms.ModelForm):
                 widget = self.fields[name].widget
                 # The browser would cut pasted text at maxlength without a word;
                 # the count shows the limit and the server refuses what is over it.
-                widget.attrs["data-limit"] = widget.attrs.pop("maxlength", None) or self.fields[name].max_length
+                limit = widget.attrs.pop("maxlength", None) or self.fields[name].max_length
+                widget.attrs["data-limit"] = limit
         if "body" in self.fields:
             body = self.fields["body"].widget = StoryBodyWidget()
             user = self.request_user.pk if self.request_user else None

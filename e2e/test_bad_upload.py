@@ -11,7 +11,10 @@ from .support import admin_login, goto, navigate, shoot
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 HEADLINE = "Jimo old town reopens after repairs"
-PARAGRAPHS = ["The old town's east gate reopened on Monday.", "Shops along the main street open again this week."]
+PARAGRAPHS = [
+    "The old town's east gate reopened on Monday.",
+    "Shops along the main street open again this week.",
+]
 BODY = "".join(f"<p>{paragraph}</p>" for paragraph in PARAGRAPHS)
 TAGS = "Jimo, heritage, old town"
 IMAGE_ERROR = "“not-a-photo.jpg” is not a readable image: it is not a JPEG, PNG, GIF or WebP file."

@@ -29,13 +29,17 @@ def draft_story():
     )
     make_photo(article, position=0, caption="Terraces above Shazikou.", credit="Qingdao City News")
     second = make_photo(
-        article, position=1, caption="Picking the first leaves of spring.", credit="Photo provided to chinadaily.com.cn"
+        article,
+        position=1,
+        caption="Picking the first leaves of spring.",
+        credit="Photo provided to chinadaily.com.cn",
     )
     return article, second
 
 
 def open_story(page, watch, live_server, article):
-    response = goto(page, watch, f"{live_server.url}/admin/articles/article/{article.pk}/change/", "story form")
+    url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    response = goto(page, watch, url, "story form")
     assert_csp_enforced(response, "story form")
     editor(page)
     return response

@@ -57,13 +57,19 @@ def test_cleaning_twice_changes_nothing():
         # Nested tricks: a tag split by another, comments, broken markup.
         ("<scr<script>ipt>alert(1)</script>", "<p>ipt&gt;alert(1)</p>"),
         ("<p>A<!-- <script>alert(1)</script> -->B</p>", "<p>AB</p>"),
-        ('<p><a href="https://x.cn"><a href="javascript:x">inner</a></a></p>', '<p><a href="https://x.cn"></a>inner</p>'),
+        (
+            '<p><a href="https://x.cn"><a href="javascript:x">inner</a></a></p>',
+            '<p><a href="https://x.cn"></a>inner</p>',
+        ),
         ('<p>"><img src=x onerror=alert(1)></p>', "<p>\"&gt;</p>"),
         ('<form action="https://evil"><input name="q"><button>Go</button></form>', "<p>Go</p>"),
         ('<a href="https://x.cn" target="_top">same tab</a>', '<p><a href="https://x.cn">same tab</a></p>'),
         ('<a href="/stories/x/">relative</a>', "<p>relative</p>"),
         ('<figure data-photo="1 onload=x"><img src=x>caption</figure>', ""),
-        ('<figure data-photo="7"><img src="x" onerror="y">caption</figure>', '<figure data-photo="7"></figure>'),
+        (
+            '<figure data-photo="7"><img src="x" onerror="y">caption</figure>',
+            '<figure data-photo="7"></figure>',
+        ),
     ],
 )
 def test_anything_else_is_dropped_and_its_text_kept(dirty, clean):
@@ -71,7 +77,9 @@ def test_anything_else_is_dropped_and_its_text_kept(dirty, clean):
 
 
 def test_links_that_open_elsewhere_get_noopener_and_others_do_not():
-    html = clean_body('<p><a href="https://a.cn" target="_blank" rel="opener">A</a> <a href="https://b.cn">B</a></p>')
+    html = clean_body(
+        '<p><a href="https://a.cn" target="_blank" rel="opener">A</a> <a href="https://b.cn">B</a></p>'
+    )
     assert html == (
         '<p><a href="https://a.cn" target="_blank" rel="noopener">A</a> <a href="https://b.cn">B</a></p>'
     )
@@ -79,7 +87,8 @@ def test_links_that_open_elsewhere_get_noopener_and_others_do_not():
 
 def test_word_processor_html_arrives_as_clean_paragraphs():
     pasted = (
-        '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{margin:0}</style></head>'
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office">'
+        "<head><style>p.MsoNormal{margin:0}</style></head>"
         '<body lang=ZH-CN><!--StartFragment--><p class=MsoNormal style="margin-bottom:0cm">'
         '<span style="font-size:12.0pt;font-family:SimSun">The pier reopened.<o:p></o:p></span></p>'
         '<p class=MsoNormal><b><span lang=EN-US>Bold</span></b> and <i>italic</i>.</p>'
@@ -93,12 +102,15 @@ def test_word_processor_html_arrives_as_clean_paragraphs():
 
 
 def test_plain_text_becomes_escaped_paragraphs():
-    assert clean_body("One <b>&</b>\nline two\n\n\nTwo") == "<p>One &lt;b&gt;&amp;&lt;/b&gt;<br>line two</p><p>Two</p>"
+    expected = "<p>One &lt;b&gt;&amp;&lt;/b&gt;<br>line two</p><p>Two</p>"
+    assert clean_body("One <b>&</b>\nline two\n\n\nTwo") == expected
 
 
 @pytest.mark.django_db
 def test_a_story_is_saved_clean_however_it_is_written():
-    article = make_article(body='<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">there</a></p>')
+    article = make_article(
+        body='<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">there</a></p>'
+    )
     article.refresh_from_db()
     assert article.body == article.body_html == "<p>Hi there</p>"
 
@@ -156,7 +168,9 @@ def test_the_story_description_falls_back_to_the_bodys_text(client):
 def test_a_photo_of_another_story_or_the_lead_is_never_drawn_in_the_body(story_with_photos):
     article, lead, placed, after = story_with_photos
     stranger = make_photo(make_article(), caption="Someone else's photo.")
-    article.body = f'<figure data-photo="{stranger.pk}"></figure><figure data-photo="{lead.pk}"></figure><p>One.</p>'
+    article.body = (
+        f'<figure data-photo="{stranger.pk}"></figure><figure data-photo="{lead.pk}"></figure><p>One.</p>'
+    )
     article.save()
     assert article.body_html == "<p>One.</p>"
 
@@ -265,7 +279,8 @@ def test_the_migration_turns_plain_text_bodies_into_paragraphs_and_back():
             headline="Plain",
             slug="plain",
             body="First <b>not bold</b> & so on,\r\nsame paragraph.\r\n\r\n\r\nSecond.",
-            body_html="<p>First &lt;b&gt;not bold&lt;/b&gt; &amp; so on,<br>same paragraph.</p>\n\n<p>Second.</p>",
+            body_html="<p>First &lt;b&gt;not bold&lt;/b&gt; &amp; so on,<br>same paragraph.</p>"
+            "\n\n<p>Second.</p>",
         )
         empty = old.objects.create(headline="Empty", slug="empty", body="", body_html="")
 
@@ -281,7 +296,8 @@ def test_the_migration_turns_plain_text_bodies_into_paragraphs_and_back():
         executor = MigrationExecutor(connection)
         executor.migrate(before)
         back = executor.loader.project_state(before).apps.get_model("articles", "Article")
-        assert back.objects.get(pk=plain.pk).body == "First <b>not bold</b> & so on,\nsame paragraph.\n\nSecond."
+        text_again = "First <b>not bold</b> & so on,\nsame paragraph.\n\nSecond."
+        assert back.objects.get(pk=plain.pk).body == text_again
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

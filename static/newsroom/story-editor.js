@@ -31,10 +31,13 @@ function storyPhoto(E, photos) {
       if (photo) {
         dom.append(
           E.crel("img", { src: photo.url, alt: photo.alt }),
-          E.crel("figcaption", { textContent: [photo.caption, photo.credit && `[${photo.credit}]`].filter(Boolean).join(" ") }),
+          E.crel("figcaption", {
+            textContent: [photo.caption, photo.credit && `[${photo.credit}]`].filter(Boolean).join(" "),
+          }),
         )
       } else {
-        dom.append(E.crel("figcaption", { textContent: E.gettext("A photo that is no longer the story's: it will be left out.") }))
+        const gone = E.gettext("A photo that is no longer the story's: it will be left out.")
+        dom.append(E.crel("figcaption", { textContent: gone }))
       }
       return { dom }
     },
@@ -94,7 +97,9 @@ async function createEditor(textarea) {
     },
   })
   // story-form.js puts a kept draft back by replacing the textarea's value.
-  textarea.addEventListener("story:restored", () => editor.commands.setContent(textarea.value, { emitUpdate: true }))
+  textarea.addEventListener("story:restored", () => {
+    editor.commands.setContent(textarea.value, { emitUpdate: true })
+  })
   textarea.classList.add("story-editor__source")
   element.dataset.ready = "true"
   return editor

@@ -71,7 +71,11 @@ function keepDrafts(form, key) {
     const when = new Date(draft.savedAt).toLocaleString()
     if (submitted) {
       writeForm(form, draft.values)
-      notice(form, `Your last save did not go through (the sign-in had expired). What you typed (${when}) is back in the form: check it and save again.`)
+      notice(
+        form,
+        `Your last save did not go through (the sign-in had expired). What you typed (${when}) ` +
+          "is back in the form: check it and save again.",
+      )
     } else {
       notice(form, `This browser kept changes to this story that were not saved (${when}).`, [
         ["Restore them", () => writeForm(form, draft.values)],
