@@ -53,7 +53,7 @@ def bodies_to_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0010_newsroom_workflow")]
+    dependencies = [("articles", "0020_photo_renditions")]
 
     operations = [
         migrations.AlterField(
