@@ -53,7 +53,7 @@ def bodies_to_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0020_photo_renditions")]
+    dependencies = [("articles", "0025_home_lead")]
 
     operations = [
         migrations.AlterField(

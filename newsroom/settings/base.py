@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "regions",
     "articles",
     "photos",
+    "search",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
