@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from .models import Article, Photo
+from .tags import TaggedListFilter, TaggingAdminMixin
 
 
 def photo_thumbnail(photo, height=60):
@@ -62,7 +63,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(TaggingAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = (
         "headline",
@@ -75,13 +76,13 @@ class ArticleAdmin(admin.ModelAdmin):
         "author",
     )
     list_display_links = ("headline",)
-    list_filter = ("status", ("regions", RegionListFilter), "published_at")
+    list_filter = ("status", ("regions", RegionListFilter), TaggedListFilter, "published_at")
     list_select_related = ("author",)
     search_fields = ("headline", "summary", "body", "byline", "source")
     date_hierarchy = "published_at"
     readonly_fields = ("author", "created_at", "updated_at")
     inlines = [PhotoInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", *TaggingAdminMixin.tag_actions]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ("headline", "slug", "summary", "body")}),
@@ -144,27 +145,11 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(request, f"Moved {count} stories back to draft.", messages.SUCCESS)
 
 
-# Tags. The project's Tag model replaces taggit's, so taggit's admin is removed; it is
-# imported first so that it is registered by now, whichever app's admin loads first.
+# Tags. The project's Tag model replaces taggit's, so taggit's admin (whose merge action
+# works on taggit's own links, not this project's) is removed; it is imported first so
+# that it is registered by now, whichever app's admin loads first. The project's tag
+# admin is articles/tags.py.
 import taggit.admin  # noqa: E402, F401
 from taggit.models import Tag as TaggitTag  # noqa: E402
 
-from .models import Tag  # noqa: E402
-
 admin.site.unregister(TaggitTag)
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "story_count")
-    search_fields = ("name", "slug")
-    ordering = ("name",)
-    fields = ("name", "slug")
-
-    def get_queryset(self, request):
-        stories = models.Count("articles_taggedarticle_items")
-        return super().get_queryset(request).annotate(story_count=stories)
-
-    @admin.display(description="Stories", ordering="story_count")
-    def story_count(self, tag):
-        return tag.story_count

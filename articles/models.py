@@ -1,20 +1,22 @@
 import logging
 import secrets
+import unicodedata
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.fields.files import ImageFieldFile
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lower, RowNumber
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
-from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from regions.models import Region
 
@@ -76,11 +78,58 @@ class ArticleQuerySet(models.QuerySet):
             stories.sort(key=lambda a: (a.published_at, a.pk), reverse=True)
         return by_region
 
+    def related_to(self, article, count=5):
+        """
+        Up to `count` stories sharing the most tags with `article` (ties: one of its
+        regions first, then newest), never the story itself. One query, using the
+        story's prefetched tags and regions. Call it on ``published()``.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if not tag_ids:
+            return self.none()
+        region_ids = [region.pk for region in article.regions.all()]
+        same_region = Exists(
+            Article.regions.through.objects.filter(article_id=OuterRef("pk"), region_id__in=region_ids)
+        )
+        # Counting after filtering on tags counts only the shared tags (the same join).
+        return (
+            self.exclude(pk=article.pk)
+            .filter(tags__in=tag_ids)
+            .annotate(shared_tags=Count("pk"), same_region=same_region)
+            .order_by("-shared_tags", "-same_region", "-published_at", "-pk")
+            .only("headline", "slug", "published_at")[:count]
+        )
+
+
+def normalize_tag_name(name):
+    """
+    A tag name as the newsroom stores it: Unicode NFKC (full-width letters become
+    ordinary ones), no leading or trailing spaces, one space between words.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).split())
+
+
+class TagQuerySet(models.QuerySet):
+    def with_story_counts(self):
+        """Every tag with `story_count`, the number of stories (any status) that carry it."""
+        return self.annotate(story_count=Count("articles_taggedarticle_items"))
+
+    def most_used(self):
+        """Tags of published stories, with `story_count` (published only), most used first."""
+        published = Article.objects.published().values("pk")
+        counted = Count(
+            "articles_taggedarticle_items",
+            filter=Q(articles_taggedarticle_items__content_object__in=published),
+        )
+        return self.annotate(story_count=counted).filter(story_count__gt=0).order_by("-story_count", "name")
+
 
 class Tag(TagBase):
     """
     A story tag. Its slug is ASCII, made like a story's (pinyin for Chinese, "tag" when
     the name has nothing to spell), so that every tag has an address the URL can match.
+    Names are stored normalised (normalize_tag_name) and are unique whatever their case,
+    in the database itself.
     """
 
     slug = models.SlugField(
@@ -91,11 +140,27 @@ class Tag(TagBase):
         "(Chinese is written in pinyin).",
     )
 
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
+
     class Meta:
         verbose_name = "tag"
         verbose_name_plural = "tags"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="articles_tag_name_ci_unique",
+                violation_error_message="A tag with this name already exists (tags ignore case). "
+                "To join two tags, merge them from the tag list.",
+            )
+        ]
+
+    def clean(self):
+        self.name = normalize_tag_name(self.name)
+        if not self.name:
+            raise ValidationError({"name": "A tag needs a name."})
 
     def save(self, *args, **kwargs):
+        self.name = normalize_tag_name(self.name)
         if self.slug:
             super().save(*args, **kwargs)
         else:
@@ -111,6 +176,24 @@ class Tag(TagBase):
         return reverse("articles:tag-detail", kwargs={"slug": self.slug})
 
 
+class TagRedirect(models.Model):
+    """
+    A tag address that moved: the slug a tag had before it was renamed, or of a tag
+    merged into another. Its page answers with a permanent redirect to the tag's page.
+    """
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "old tag address"
+        verbose_name_plural = "old tag addresses"
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag}"
+
+
 class TaggedArticle(ItemBase):
     """The link between a story and one of its tags (real foreign keys, as taggit recommends)."""
 
@@ -120,6 +203,17 @@ class TaggedArticle(ItemBase):
     class Meta:
         verbose_name = "tagged story"
         verbose_name_plural = "tagged stories"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="articles_taggedarticle_once"),
+        ]
+
+
+class NormalizingTagManager(_TaggableManager):
+    """Story tags given by name are normalised first, so "Sino  Russia" finds "sino russia"."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        tags = [normalize_tag_name(tag) if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances([tag for tag in tags if tag != ""], tag_kwargs)
 
 
 class Article(models.Model):
@@ -195,7 +289,7 @@ class Article(models.Model):
         "so a re-import can tell the newsroom's edits and a different story from a refreshed page.",
     )
 
-    tags = TaggableManager(through=TaggedArticle, blank=True)
+    tags = TaggableManager(through=TaggedArticle, blank=True, manager=NormalizingTagManager)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("stories/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("tags/", views.TagIndexView.as_view(), name="tag-index"),
     path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag-detail"),
     path("archive/<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
     path("archive/<int:year>/<int:month>/", views.ArticleMonthArchiveView.as_view(), name="archive-month"),

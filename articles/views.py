@@ -1,4 +1,4 @@
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
@@ -6,7 +6,7 @@ from django.views.generic import DayArchiveView, DetailView, ListView, MonthArch
 
 from regions.models import Region
 
-from .models import Article, Tag
+from .models import Article, Tag, TagRedirect
 
 HOME_LATEST_COUNT = 10
 HOME_PER_REGION_COUNT = 3
@@ -43,12 +43,36 @@ class TagArticleListView(ArticleListView):
     # A tag used only on drafts must not reveal itself: no published story, no page.
     allow_empty = False
 
+    def get(self, request, *args, **kwargs):
+        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            return self.moved(request, kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def moved(self, request, slug):
+        """The address of a renamed or merged tag: a permanent redirect to its page, if it has one."""
+        tag = get_object_or_404(TagRedirect.objects.select_related("tag"), old_slug=slug).tag
+        if not self.published_articles().filter(tags=tag).exists():
+            raise Http404("No published story has this tag")
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(tag.get_absolute_url() + (f"?{query}" if query else ""))
+
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return self.published_articles().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class TagIndexView(ListView):
+    """The most used tags of published stories, with their story counts. One query."""
+
+    template_name = "articles/tag_index.html"
+    context_object_name = "tags"
+    TAG_COUNT = 100
+
+    def get_queryset(self):
+        return Tag.objects.most_used()[: self.TAG_COUNT]
 
 
 class ArticleDetailView(DetailView):
