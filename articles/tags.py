@@ -268,7 +268,7 @@ def _bulk_tag_page(modeladmin, request, queryset, *, action, title, verb, existi
         "action": action,
         "form": form,
         "media": modeladmin.media + form.media,
-        "stories": queryset.only("headline"),
+        "stories": queryset.select_related(None).only("headline"),
         "opts": modeladmin.model._meta,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
@@ -425,7 +425,8 @@ class TagAdmin(admin.ModelAdmin):
         )
         total = links.count()
         more = f" (the newest 100 of {total})" if total > 100 else ""
-        return format_html('<p>{} stories{}</p><ul class="tag-stories">{}</ul>', total, more, rows)
+        noun = "story" if total == 1 else "stories"
+        return format_html('<p>{} {}{}</p><ul class="tag-stories">{}</ul>', total, noun, more, rows)
 
     @admin.display(description="Old addresses (redirect here)")
     def old_addresses(self, tag):
@@ -448,7 +449,7 @@ class TagAdmin(admin.ModelAdmin):
             merged = [tag for tag in tags if tag.pk != target.pk]
             gained = merge_tags(target, merged)
             target.refresh_from_db()
-            names = ", ".join(f"“{tag.name}”" for tag in merged)
+            names = ", ".join(f"“{tag.name}”" for tag in sorted(merged, key=lambda tag: tag.name.lower()))
             self.message_user(
                 request,
                 f"Merged {names} into “{target.name}”: {gained} more stories carry it, and the old "
