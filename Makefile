@@ -30,10 +30,13 @@ setup: $(VENV)/.runtime
 
 setup-dev: $(VENV)/.dev
 
+# manage.py uses the development settings (DEBUG on, local SQLite and media).
+RUN_ENV = SITE_URL=http://$(HOST):$(PORT)
+
 run: setup
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo_content --site-url http://$(HOST):$(PORT)
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo_content --site-url http://$(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 browser:
 	@$(ENSURE) $(BROWSER_PACKAGES)
@@ -50,11 +53,17 @@ migrations-check: setup-dev
 test-postgres: setup-dev
 	bin/with-postgres $(MAKE) test
 
-# make serve - a local production-style run: DEBUG off, static files collected and
-# served by WhiteNoise, gunicorn with 2 workers on http://$(HOST):$(PORT). Plain HTTP
-# (HTTPS=0); SECRET_KEY is generated for the run unless set in the environment.
-SERVE_ENV = DEBUG=0 HTTPS=0 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
-	SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"
+# make serve - a local production-style run: the production settings (newsroom.settings.base),
+# DEBUG off, static files collected and served by WhiteNoise, gunicorn with 2 workers on
+# http://$(HOST):$(PORT). Plain HTTP (HTTPS=0). Everything the production settings require is
+# set here explicitly unless the environment sets it: a SECRET_KEY generated for the run, the
+# local db.sqlite3 and media/ folder, SITE_URL from HOST and PORT.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=newsroom.settings.base DEBUG=0 HTTPS=0 \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3}" \
+	MEDIA_ROOT="$${MEDIA_ROOT:-$(CURDIR)/media}" \
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
 
 collectstatic: setup
 	@export $(SERVE_ENV); $(PY) manage.py collectstatic --noinput

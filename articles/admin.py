@@ -1,12 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator
 
-from .models import Article, Photo
+from . import editorial, workflow
+from .admin_forms import ArticleAdminForm
+from .history import HistoryAdminMixin
+from .models import Article, Correction, Photo
+from .preview import preview_link
 from .tags import TaggedListFilter, TaggingAdminMixin
 
 
@@ -44,27 +51,55 @@ class RegionListFilter(admin.RelatedFieldListFilter):
         self.empty_value_display = "City-wide"
 
 
-class ArticleAdminForm(forms.ModelForm):
-    def clean_tags(self):
-        names = self.cleaned_data["tags"]
-        # Read from the tag model, so a project tag model with another limit is obeyed.
-        limit = Article.tags.through.tag_model()._meta.get_field("name").max_length
-        too_long = [name for name in names if len(name) > limit]
-        if too_long:
-            raise ValidationError(
-                [
-                    f"The tag “{Truncator(name).chars(40)}” is {len(name)} characters long; "
-                    f"a tag can have at most {limit} characters."
-                    for name in too_long
-                ],
-                code="tag_too_long",
-            )
-        return names
+class CorrectionInline(admin.TabularInline):
+    """Editors add dated corrections to published stories; readers see them at the story's foot."""
+
+    model = Correction
+    extra = 1
+    fields = ("created_at", "text")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and obj.is_published and super().has_add_permission(request, obj)
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("needed", "Needs review"), ("sent_back", "Sent back to the author")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "needed":
+            return queryset.needing_review()
+        if self.value() == "sent_back":
+            return queryset.filter(status=Article.Status.DRAFT).exclude(review_note="")
+        return queryset
+
+
+class MyStoriesFilter(admin.SimpleListFilter):
+    title = "whose stories"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "My stories")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(author=request.user)
+        return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(TaggingAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+    """
+    The story list and form. Who may change what is decided by articles/workflow.py;
+    this class applies it (permissions, read-only fields, the form's checks, actions).
+    """
+
     form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
     list_display = (
         "headline",
         "thumbnail",
@@ -76,19 +111,40 @@ class ArticleAdmin(TaggingAdminMixin, admin.ModelAdmin):
         "author",
     )
     list_display_links = ("headline",)
-    list_filter = ("status", ("regions", RegionListFilter), TaggedListFilter, "published_at")
+    list_filter = (
+        MyStoriesFilter,
+        ReviewFilter,
+        "status",
+        ("author", admin.RelatedOnlyFieldListFilter),
+        ("regions", RegionListFilter),
+        TaggedListFilter,
+        "published_at",
+    )
     list_select_related = ("author",)
     search_fields = ("headline", "summary", "body", "byline", "source")
     date_hierarchy = "published_at"
-    readonly_fields = ("author", "created_at", "updated_at")
-    inlines = [PhotoInline]
+    readonly_fields = ("author", "created_at", "updated_at", "revised_at")
+    inlines = [PhotoInline, CorrectionInline]
     actions = ["publish", "unpublish", *TaggingAdminMixin.tag_actions]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ("headline", "slug", "summary", "body")}),
+        (None, {"fields": ("headline", "slug", "summary", "body", "opened_version", "confirm_warnings")}),
         ("Source and date line", {"fields": ("byline", "source")}),
-        ("Regions and tags", {"fields": ("regions", "tags")}),
-        ("Publishing", {"fields": ("status", "published_at", "author", "created_at", "updated_at")}),
+        ("Regions and tags", {"fields": ("regions", "city_wide", "tags")}),
+        (
+            "Publishing",
+            {
+                "fields": (
+                    "status",
+                    "send_back_note",
+                    "published_at",
+                    "author",
+                    "created_at",
+                    "updated_at",
+                    "revised_at",
+                )
+            },
+        ),
     ]
     formfield_overrides = {
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
@@ -100,6 +156,11 @@ class ArticleAdmin(TaggingAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_relations()
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "regions":
@@ -107,10 +168,114 @@ class ArticleAdmin(TaggingAdminMixin, admin.ModelAdmin):
             formfield.widget.can_add_related = formfield.widget.can_change_related = False
         return formfield
 
+    # Who may do what (articles/workflow.py), enforced here for every request.
+
+    def has_change_permission(self, request, obj=None):
+        user = request.user
+        if obj is None:
+            return user.has_perm(workflow.CHANGE) or user.has_perm(workflow.TAG)
+        return workflow.can_tag(user, obj)
+
+    def has_publish_permission(self, request):
+        return workflow.is_editor(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        user = request.user
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not workflow.can_edit(user, obj):
+            # A tagger: the tags and nothing else.
+            editable = {"tags", "opened_version", "confirm_warnings", "send_back_note"}
+            readonly += [
+                name
+                for _, options in self.fieldsets
+                for name in options["fields"]
+                if name not in editable and name not in readonly
+            ]
+        elif not workflow.is_editor(user):
+            readonly += ["published_at"]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        user = request.user
+        hidden = set()
+        if not (workflow.is_editor(user) and obj is not None and obj.status == Article.Status.IN_REVIEW):
+            hidden.add("send_back_note")
+        if obj is not None and not workflow.can_edit(user, obj):
+            hidden.add("confirm_warnings")
+        if obj is not None and not self.has_change_permission(request, obj):
+            hidden.add("opened_version")
+        return [
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f not in hidden)})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        # Corrections belong to published stories (and those that once had some).
+        if obj is None or not (obj.status == Article.Status.PUBLISHED or obj.corrections.exists()):
+            return [inline for inline in inlines if not isinstance(inline, CorrectionInline)]
+        return inlines
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        can_preview = obj is not None and workflow.can_make_preview_link(request.user, obj)
+        context["can_make_preview_link"] = can_preview
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
+        form.apply_workflow(obj, request.user)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Correction:
+            for correction in formset.save(commit=False):
+                if correction.author_id is None:
+                    correction.author = request.user
+                correction.save()
+            for correction in formset.deleted_objects:
+                correction.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        story = form.instance
+        text_changed = bool(set(form.changed_data) & set(workflow.READER_FIELDS)) or any(
+            formset.has_changed() for formset in formsets
+        )
+        # "Updated:" for readers when a story they could already read changes (a correction included).
+        if form.was_live and story.is_published and text_changed:
+            story.revised_at = timezone.now()
+            story.save(update_fields=["revised_at"])
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/preview-link/",
+                self.admin_site.admin_view(self.preview_link_view),
+                name="%s_%s_preview_link" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_link_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such story.")
+        if not workflow.can_make_preview_link(request.user, article):
+            raise PermissionDenied
+        url, expires = preview_link(article)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": "Private preview link",
+            "preview_url": request.build_absolute_uri(url),
+            "expires": expires,
+        }
+        return TemplateResponse(request, "admin/articles/article/preview_link.html", context)
 
     @admin.display(description="Photo")
     def thumbnail(self, article):
@@ -128,21 +293,50 @@ class ArticleAdmin(TaggingAdminMixin, admin.ModelAdmin):
     def is_published(self, article):
         return article.is_published
 
-    @admin.action(description="Publish the selected stories", permissions=["change"])
-    def publish(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.PUBLISHED
+    def move_stories(self, request, stories, target):
+        """Move each story to `target` where the workflow allows it; returns those moved."""
+        moved = []
+        for article in stories:
+            move = workflow.transition(article.status, target)
+            if move is None or not workflow.may_make(request.user, article, move):
+                continue
+            article.status = target
+            article.version += 1
             article.save()
-            count += 1
-        self.message_user(request, f"Published {count} stories.", messages.SUCCESS)
+            moved.append(article)
+        return moved
 
-    @admin.action(description="Unpublish the selected stories (back to draft)", permissions=["change"])
+    @admin.action(description="Publish the selected stories", permissions=["publish"])
+    def publish(self, request, queryset):
+        stories = [a for a in queryset if a.status != Article.Status.PUBLISHED]
+        checked = [(article, editorial.check_story(article)) for article in stories]
+        blocked = [(article, findings) for article, findings in checked if findings.errors]
+        ready = [(article, findings) for article, findings in checked if not findings.errors]
+        warned = [(article, findings) for article, findings in ready if findings.warnings]
+        if warned and request.POST.get("confirm_warnings") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Publish these stories?",
+                "warned": warned,
+                "blocked": blocked,
+                "selected": [article.pk for article in queryset],
+            }
+            return TemplateResponse(request, "admin/articles/article/publish_confirmation.html", context)
+        for article, findings in blocked:
+            self.message_user(
+                request,
+                f"Not published, “{article.headline}”: {' '.join(findings.errors)}",
+                messages.ERROR,
+            )
+        moved = self.move_stories(request, [article for article, _ in ready], Article.Status.PUBLISHED)
+        self.message_user(request, f"Published {len(moved)} stories.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected stories", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT, updated_at=timezone.now()
-        )
-        self.message_user(request, f"Moved {count} stories back to draft.", messages.SUCCESS)
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        moved = self.move_stories(request, published, Article.Status.UNPUBLISHED)
+        self.message_user(request, f"Unpublished {len(moved)} stories.", messages.SUCCESS)
 
 
 # Tags. The project's Tag model replaces taggit's, so taggit's admin (whose merge action

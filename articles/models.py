@@ -28,9 +28,16 @@ logger = logging.getLogger(__name__)
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Stories a reader may see: marked published, with a publication time that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """
+        Stories a reader may see: marked published, with a publication time that has come
+        (by `now`, the current time unless a caller or test gives another).
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def needing_review(self):
+        """Stories submitted by their authors and waiting for an editor."""
+        return self.filter(status=Article.Status.IN_REVIEW)
 
     def with_relations(self):
         """Regions, tags and photos (lead photo first), each fetched in one query for all rows."""
@@ -218,8 +225,11 @@ class NormalizingTagManager(_TaggableManager):
 
 class Article(models.Model):
     class Status(models.TextChoices):
+        # The transitions between these, and who may make each, are in articles/workflow.py.
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
     headline = models.CharField(max_length=255)
     slug = models.SlugField(
@@ -242,7 +252,14 @@ class Article(models.Model):
         Region,
         related_name="articles",
         blank=True,
-        help_text="The districts the story is about. Leave all unticked for a city-wide story.",
+        help_text="The districts the story is about. For a story about the whole city, tick "
+        "\"City-wide\" below instead.",
+    )
+    city_wide = models.BooleanField(
+        "city-wide",
+        default=False,
+        help_text="The story is about the whole city rather than particular districts. "
+        "A story needs regions or this before it is published.",
     )
     status = models.CharField(
         max_length=20,
@@ -260,6 +277,34 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    revised_at = models.DateTimeField(
+        "updated (shown to readers)",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the published story's text last changed or a correction was added; "
+        'shown as "Updated:".',
+    )
+    review_note = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="What the editor asked the author to change when sending the story back.",
+    )
+    review_note_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    review_note_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up by one at every save in the newsroom, so a form opened before "
+        "someone else's save can tell and not overwrite it.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -299,6 +344,10 @@ class Article(models.Model):
         # Plain DESC (not NULLS LAST) so PostgreSQL can walk article_status_pub_idx
         # for the newest published stories.
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and send back any story, and edit it"),
+            ("tag_article", "Can change the tags of any story"),
+        ]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
 
     def __str__(self):
@@ -329,11 +378,21 @@ class Article(models.Model):
 
     @property
     def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.is_published_at(timezone.now())
+
+    def is_published_at(self, now):
+        published = self.status == self.Status.PUBLISHED
+        return published and self.published_at is not None and self.published_at <= now
+
+    @property
+    def is_scheduled(self):
+        published = self.status == self.Status.PUBLISHED
+        return published and self.published_at is not None and not self.is_published
+
+    @property
+    def shows_updated(self):
+        """Whether the date line says "Updated:": the story changed after it was published."""
+        return bool(self.revised_at and self.published_at and self.revised_at > self.published_at)
 
     @property
     def lead_photo(self):
@@ -469,3 +528,36 @@ def shorten_file_name(name, max_length):
     if len(suffix) >= max_length:
         return name[:max_length]
     return name[: max_length - len(suffix)] + suffix
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def on_published_stories(self):
+        """Corrections readers may see: those of stories that are published (Article.objects.published())."""
+        return self.filter(article__in=Article.objects.published().values("pk"))
+
+
+class Correction(models.Model):
+    """A dated note an editor adds to a published story, shown at its foot and on /corrections/."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(
+        help_text='What was wrong and what is right, e.g. "An earlier version gave the wrong opening date."'
+    )
+    created_at = models.DateTimeField("date", default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["-created_at"], name="correction_created_idx")]
+
+    def __str__(self):
+        return f"Correction, {timezone.localtime(self.created_at):%d %B %Y}: {self.text[:60]}"

@@ -28,11 +28,11 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from .models import Article, Tag, TaggedArticle, TagRedirect, normalize_tag_name
+from .workflow import TAG
 
-# Permissions that let a user tag any story in bulk (superusers have every permission).
-# "tag_article" is the Tagger role's permission (the newsroom workflow); until that has
-# landed, change_tag stands for it.
-TAGGING_PERMISSIONS = ("articles.tag_article", "articles.change_tag")
+# Permissions that let a user tag any story in bulk (superusers have every permission):
+# the Tagger role's, or the right to keep the tag list.
+TAGGING_PERMISSIONS = (TAG, "articles.change_tag")
 SUGGESTION_LIMIT = 10
 AUTOCOMPLETE_PAGE_SIZE = 20
 

@@ -6,7 +6,8 @@ from django.views.generic import DayArchiveView, DetailView, ListView, MonthArch
 
 from regions.models import Region
 
-from .models import Article, Tag, TagRedirect
+from .models import Article, Correction, Tag, TagRedirect
+from .preview import story_for_token
 
 HOME_LATEST_COUNT = 10
 HOME_PER_REGION_COUNT = 3
@@ -131,3 +132,30 @@ class ArticleDayArchiveView(ArticleArchiveMixin, DayArchiveView):
             return super().get_dated_items()
         except OverflowError:
             raise Http404("Date out of range") from None
+
+class PreviewView(DetailView):
+    """A story at its private preview link (articles/preview.py): whatever its state, never cached."""
+
+    context_object_name = "article"
+    template_name = "articles/article_detail.html"
+
+    def get_object(self, queryset=None):
+        return story_for_token(self.kwargs["token"])
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class CorrectionListView(ListView):
+    """Corrections to published stories, newest first, 20 a page."""
+
+    paginate_by = 20
+    context_object_name = "corrections"
+    template_name = "articles/correction_list.html"
+
+    def get_queryset(self):
+        corrections = Correction.objects.on_published_stories().select_related("article")
+        return corrections.order_by("-created_at", "-pk")

@@ -1,8 +1,53 @@
+import unicodedata
+from urllib.parse import urljoin
+
 from django import template
+from django.conf import settings
 
 from articles.models import Article
 
 register = template.Library()
+
+
+@register.filter
+def absolute_url(url):
+    """
+    `url` (a path such as "/stories/x/", or already absolute, e.g. on a CDN) as an
+    absolute URL on the configured SITE_URL. Never the request's Host header, which
+    a client chooses (and may carry a port), nor its query string.
+    """
+    return urljoin(settings.SITE_URL + "/", str(url))
+
+
+def _columns(char):
+    # Chinese characters take two columns on screen and in search snippets.
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _in_word(char):
+    return not char.isspace() and _columns(char) == 1
+
+
+@register.filter
+def excerpt(text, width=160):
+    """
+    The start of `text` on one line for a meta description or link preview: at most
+    `width` columns, a Chinese character counting two. Text written with spaces is
+    cut between words; text without spaces (Chinese) between characters, which
+    truncatewords cannot do. An ellipsis marks a cut.
+    """
+    text = " ".join(str(text).split())
+    used = 0
+    for cut, char in enumerate(text):
+        used += _columns(char)
+        if used > width:
+            break
+    else:
+        return text
+    kept = text[:cut]
+    if _in_word(text[cut]) and kept and _in_word(kept[-1]) and " " in kept:
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip(" ,.;:，。；：、") + "…"
 
 
 @register.inclusion_tag("articles/_more_stories.html")

@@ -34,6 +34,10 @@ def story_form(**overrides):
         "photos-INITIAL_FORMS": "0",
         "photos-MIN_NUM_FORMS": "0",
         "photos-MAX_NUM_FORMS": "1000",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
@@ -121,7 +125,7 @@ def test_editing_keeps_the_original_author(client, admin_user):
     article = make_article(author=admin_user)
     other = User.objects.create_superuser("second", password="pw")
     client.force_login(other)
-    data = story_form(headline="Edited", slug=article.slug)
+    data = story_form(headline="Edited", slug=article.slug, opened_version=article.version)
     data.update({"published_at_0": "2025-05-26", "published_at_1": "09:00:00"})
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302
@@ -152,7 +156,7 @@ def test_changelist_shows_thumbnails_regions_and_tags_in_fixed_queries(admin_cli
 
 
 def test_publish_action_publishes_drafts(admin_client):
-    draft = make_article(published=False, published_at=None)
+    draft = make_article(published=False, published_at=None, city_wide=True)
     response = admin_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "publish", "_selected_action": [draft.pk]},

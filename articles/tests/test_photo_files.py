@@ -230,7 +230,7 @@ def test_replacing_a_photos_image_in_the_admin_removes_the_old_file(
     article = make_article(headline="Photo swap", slug="photo-swap")
     photo = make_photo(article)
     old_path = Path(media_root) / photo.image.name
-    data = story_form(headline="Photo swap", slug="photo-swap")
+    data = story_form(headline="Photo swap", slug="photo-swap", opened_version=article.version)
     data.update({"published_at_0": "2025-05-26", "published_at_1": "09:00:00"})
     add_photo_rows(data, image_upload("better.jpg", color=(200, 10, 10)))
     data.update({"photos-INITIAL_FORMS": "1", "photos-0-id": str(photo.pk), "photos-0-article": str(article.pk)})

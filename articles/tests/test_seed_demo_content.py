@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.http import HttpRequest
 from PIL import Image
 
-from articles.management.commands.seed_demo_content import DEMO_DIR, DEMO_STORIES, DEMO_USERNAME
+from articles.management.commands.seed_demo_content import DEMO_DIR, DEMO_LOGINS, DEMO_STORIES
 from articles.models import Article, Photo, Tag
 
 SEED_HEADLINE = "New business center in Qingdao to boost Sino-Russia ties"
@@ -30,13 +30,17 @@ def seed(*args):
     return stdout.getvalue()
 
 
-def printed_password(output):
-    return re.search(r"^  password: (\S+)$", output, re.MULTILINE)[1]
+def printed_logins(output):
+    """{role: (user name, password)} as printed."""
+    return {
+        role: (username, password)
+        for role, username, password in re.findall(r"^  (\w+): +(\S+) / (\S+)$", output, re.MULTILINE)
+    }
 
 
-def log_in(client, password):
+def log_in(client, username, password):
     # django-axes needs the request to count failed logins.
-    return client.login(request=HttpRequest(), username=DEMO_USERNAME, password=password)
+    return client.login(request=HttpRequest(), username=username, password=password)
 
 
 def test_every_demo_story_file_is_shipped_and_used():
@@ -61,7 +65,7 @@ def test_running_twice_gives_the_same_stories_photos_and_tags(django_capture_on_
     assert "(0 created, 9 updated)" in second_output
     # The replaced photos' files are gone: one file per photo.
     assert len([path for path in Path(media_root).rglob("*") if path.is_file()]) == counts[1]
-    assert get_user_model().objects.filter(username=DEMO_USERNAME).count() == 1
+    assert get_user_model().objects.filter(username__in=DEMO_LOGINS.values()).count() == 3
 
 
 @pytest.mark.django_db
@@ -125,35 +129,48 @@ def test_tag_page_lists_several_stories(client):
 
 
 @pytest.mark.django_db
-def test_printed_password_logs_in_and_a_second_run_replaces_it(client):
+def test_one_login_per_role_is_printed_and_a_second_run_replaces_the_passwords(client):
     first_output = seed()
-    first_password = printed_password(first_output)
+    first = printed_logins(first_output)
     assert "http://127.0.0.1:8000/admin/" in first_output
-    assert f"user:     {DEMO_USERNAME}" in first_output
-    assert log_in(client, first_password)
-    assert client.get("/admin/").status_code == 200
-    client.logout()
+    assert first.keys() == {"Journalist", "Editor", "Tagger"}
+    for role, (username, password) in first.items():
+        assert log_in(client, username, password), role
+        assert client.get("/admin/").status_code == 200
+        user = get_user_model().objects.get(username=username)
+        assert user.is_staff and not user.is_superuser
+        assert [group.name for group in user.groups.all()] == [role]
+        client.logout()
 
-    second_password = printed_password(seed())
+    second = printed_logins(seed())
 
-    assert second_password != first_password
-    assert len(second_password) >= 20
-    assert not log_in(client, first_password)
-    assert log_in(client, second_password)
-    user = get_user_model().objects.get(username=DEMO_USERNAME)
-    assert user.is_staff and user.is_superuser
+    for role, (username, password) in second.items():
+        old_password = first[role][1]
+        assert password != old_password and len(password) >= 20
+        assert not log_in(client, username, old_password)
+        assert log_in(client, username, password)
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_an_old_demo_editor_superuser_becomes_an_editor():
+    get_user_model().objects.create_superuser("demo-editor", password="old-password-123")
+    seed()
+    user = get_user_model().objects.get(username="demo-editor")
+    assert not user.is_superuser
+    assert user.has_perm("articles.publish_article")
 
 
 @pytest.mark.django_db
 def test_no_admin_creates_no_login():
     output = seed("--no-admin")
 
-    assert "password" not in output
-    assert not get_user_model().objects.filter(username=DEMO_USERNAME).exists()
+    assert "password" not in output and " / " not in output
+    assert not get_user_model().objects.filter(username__in=DEMO_LOGINS.values()).exists()
 
 
 @pytest.mark.django_db
 def test_the_printed_admin_address_follows_the_site_url():
     out = StringIO()
     call_command("seed_demo_content", site_url="http://127.0.0.1:8044/", stdout=out)
-    assert "URL:      http://127.0.0.1:8044/admin/" in out.getvalue()
+    assert "URL:        http://127.0.0.1:8044/admin/" in out.getvalue()

@@ -1,9 +1,11 @@
 """
-Settings for the newsroom site.
+Settings for the newsroom site, as a server runs it.
 
 Every value that differs between a laptop and a deployment is read here, from
-the environment, and nowhere else. The defaults are safe for local use; with
-DEBUG off (the default) the site refuses to start without a SECRET_KEY.
+the environment, and nowhere else. These settings fail closed: without
+SECRET_KEY, DATABASE_URL, MEDIA_ROOT or SITE_URL the site refuses to start and
+names the missing variable, and HTTPS, secure cookies and HSTS are on unless
+HTTPS=0. Local defaults live only in newsroom.settings.dev (and .test).
 See "Deploying" in README.md for the full list of variables.
 """
 
@@ -17,17 +19,46 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
+
+def required(name, hint):
+    """The environment variable `name`; without it (or empty) the site refuses to start."""
+    value = env.str(name, default="")
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. {hint} "
+            "(For local development use DJANGO_SETTINGS_MODULE=newsroom.settings.dev, "
+            "the default of manage.py.)"
+        )
+    return value
+
+
+def site_url(value):
+    """SITE_URL without a trailing slash, refused unless it is an http(s) origin."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or (
+        parts.query or parts.fragment or parts.username or parts.password
+    ):
+        raise ImproperlyConfigured(
+            "SITE_URL must be the site's address with scheme and host only, "
+            f"e.g. https://news.example.com; got {value!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Debug pages only: DEBUG relaxes nothing else here.
 DEBUG = env.bool("DEBUG", default=False)
 
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long "
-            "random string (python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set DEBUG=1 for local development."
-        )
-    SECRET_KEY = "django-insecure-local-development-only"
+SECRET_KEY = required(
+    "SECRET_KEY",
+    "Set the SECRET_KEY environment variable to a long random string "
+    "(python -c 'import secrets; print(secrets.token_urlsafe(50))').",
+)
+
+# The site's public address (scheme, host and port if any): canonical links and
+# link previews are built from it, never from the request's Host header.
+SITE_URL = site_url(
+    required("SITE_URL", "Set SITE_URL to the site's public address, e.g. https://news.example.com.")
+)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -44,6 +75,7 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "axes",
+    "reversion",
     "regions",
     "articles",
 ]
@@ -85,7 +117,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        required("DATABASE_URL", "Set DATABASE_URL, e.g. postgres://user:password@host:5432/newsroom.")
+    ),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -100,7 +134,8 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # ASVS 2.1.1: passwords of at least 12 characters.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -115,10 +150,14 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_ROOT = Path(
+    required("MEDIA_ROOT", "Set MEDIA_ROOT to the absolute path of a folder that outlives deployments.")
+)
+if not MEDIA_ROOT.is_absolute():
+    raise ImproperlyConfigured(f"MEDIA_ROOT must be an absolute path; got {str(MEDIA_ROOT)!r}.")
 # Django serves uploaded media itself only in development; production puts a
 # web server or object storage in front of MEDIA_URL (see README "Deploying").
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -141,9 +180,9 @@ TAGGIT_CASE_INSENSITIVE = True
 SITE_NAME = env.str("SITE_NAME", default="Qingdao City News")
 
 # --- Security -----------------------------------------------------------------
-# HTTPS is on unless DEBUG is; set HTTPS=0 for a local production-style run
-# over plain HTTP (make serve does).
-HTTPS = env.bool("HTTPS", default=not DEBUG)
+# HTTPS is on unless HTTPS=0: a local production-style run over plain HTTP
+# (make serve) and the development settings turn it off.
+HTTPS = env.bool("HTTPS", default=True)
 # Behind a TLS-terminating proxy or load balancer that sets X-Forwarded-Proto.
 if env.bool("BEHIND_PROXY", default=HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -152,6 +191,12 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    # Browsers accept a __Host- cookie only if it is Secure, for Path=/ and has no
+    # Domain, so no other subdomain can plant or overwrite it (ASVS 3.4.4).
+    # Django's defaults are that path and no domain.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -189,19 +234,34 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Admin login limit: after AXES_FAILURE_LIMIT failures for one user name from
-# one address, that pair is refused for AXES_COOLOFF_TIME hours.
+# Newsroom sign-in limits (django-axes plus newsroom.signin; README "Security"):
+# - AXES_FAILURE_LIMIT failures for one user name from one address refuse that
+#   pair for AXES_COOLOFF_TIME hours after the last failure;
+# - SIGNIN_ADDRESS_FAILURE_LIMIT failures from one address (an IPv6 /64), whatever
+#   the user names, within AXES_COOLOFF_TIME refuse every sign-in from it;
+# - SIGNIN_ACCOUNT_FAILURE_LIMIT failures for one user name, from any addresses,
+#   within SIGNIN_ACCOUNT_WINDOW_HOURS refuse it from addresses it has never
+#   signed in from; where the journalist has signed in before, they still can.
+AXES_HANDLER = "newsroom.signin.SignInLimitsHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=30)
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env.int("SIGNIN_ACCOUNT_FAILURE_LIMIT", default=20)
+SIGNIN_ACCOUNT_WINDOW_HOURS = env.float("SIGNIN_ACCOUNT_WINDOW_HOURS", default=24.0)
+# The address and account limits count axes' per-failure records.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A success clears the failures of its (user name, address) pair only.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Log lines name the user and address of each sign-in and failure (axes masks
-# both by default; its AccessAttempt and AccessLog rows hold them anyway).
-# Passwords are never logged.
-AXES_SENSITIVE_PARAMETERS = []
+# Log lines name each sign-in and failure by a keyed digest of the typed user
+# name (which may be a password typed in the wrong box) and the address, with
+# control characters escaped. The same masking keeps the user name out of the
+# stored request data; passwords are never logged or stored.
+AXES_SENSITIVE_PARAMETERS = ["username"]
+AXES_CLIENT_STR_CALLABLE = "newsroom.signin.client_str"
 # How many reverse proxies append to X-Forwarded-For in front of gunicorn; the
-# sign-in limit uses the address the outermost one saw (see newsroom/client_ip.py).
+# sign-in limits use the address the outermost one saw (see newsroom/client_ip.py).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip_address"
 
@@ -209,7 +269,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        # One record, one line: control characters in messages are escaped.
+        "plain": {
+            "class": "newsroom.log.EscapingFormatter",
+            "format": "{asctime} {levelname} {name}: {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},

@@ -10,18 +10,30 @@ import re
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 BASE_SETTINGS = BASE_DIR / "newsroom" / "settings" / "base.py"
 
-# Every variable newsroom/settings/base.py reads: env.str("NAME", ...), env.bool(...), ...
-SETTINGS_ENV_VARS = sorted(set(re.findall(r'\benv\.\w+\(\s*"([A-Z][A-Z0-9_]*)"', BASE_SETTINGS.read_text())))
+# Every variable newsroom/settings/base.py reads: env.str("NAME", ...), env.bool(...), required("NAME", ...)
+SETTINGS_ENV_VARS = sorted(
+    set(re.findall(r'\b(?:env\.\w+|required)\(\s*"([A-Z][A-Z0-9_]*)"', BASE_SETTINGS.read_text()))
+)
 
 
 def random_secret_key():
     """50 random characters, as check --deploy wants."""
     return secrets.token_urlsafe(40)[:50]
+
+
+# What a server must set before the production settings start (nothing is created at these paths).
+REQUIRED = {
+    "SECRET_KEY": random_secret_key(),
+    "DATABASE_URL": f"sqlite:///{Path(tempfile.gettempdir()) / 'newsroom-settings-test.sqlite3'}",
+    "MEDIA_ROOT": "/srv/newsroom/media",
+    "SITE_URL": "https://news.example.com",
+}
 
 
 def clean_env(**variables):

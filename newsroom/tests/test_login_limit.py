@@ -1,7 +1,10 @@
 """
-The newsroom sign-in limit (django-axes): five failed attempts for one user
-name from one address refuse that pair for an hour, with a clear message and
-status 429; every failure and every successful sign-in is logged and stored.
+The newsroom sign-in limits (django-axes and newsroom.signin): five failed
+attempts for one user name from one address refuse that pair for an hour; 30
+from one address (an IPv6 /64) for any user names refuse that address; 20 for
+one user name from anywhere in a day refuse it from addresses it has never
+signed in from. Refusals are a clear message with status 429; every failure and
+every successful sign-in is logged (user names only as a digest) and stored.
 """
 
 import logging
@@ -10,8 +13,12 @@ from datetime import timedelta
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
+
+from newsroom.client_ip import limited_address
+from newsroom.signin import username_digest
 
 PASSWORD = "a-long-editor-password-7"
 LOCKOUT_MESSAGE = "Too many failed sign-in attempts."
@@ -39,14 +46,14 @@ class LoginLimitTests(TestCase):
         self.assertContains(response, LOCKOUT_MESSAGE, status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
 
-    def fail(self, times, username="editor", **extra):
+    def fail_times(self, times, username="editor", **extra):
         return [self.sign_in(username, "wrong-password", **extra) for _ in range(times)]
 
     def test_the_limit_is_five(self):
         self.assertEqual(settings.AXES_FAILURE_LIMIT, 5)
 
     def test_five_failures_lock_the_user_out_even_with_the_right_password(self):
-        responses = self.fail(5)
+        responses = self.fail_times(5)
         # The first four show the sign-in form again with its error...
         for response in responses[:4]:
             self.assertContains(response, "Please enter the correct username and password")
@@ -58,35 +65,35 @@ class LoginLimitTests(TestCase):
         self.assertContains(response, "try again later", status_code=429)
 
     def test_four_failures_do_not_lock(self):
-        self.fail(4)
+        self.fail_times(4)
         self.assertSignedIn(self.sign_in("editor", PASSWORD))
         # A success resets the count (AXES_RESET_ON_SUCCESS).
         self.assertFalse(AccessAttempt.objects.filter(username="editor").exists())
 
     def test_another_user_from_the_same_address_is_not_locked(self):
-        self.fail(5)
+        self.fail_times(5)
         self.assertSignedIn(self.sign_in("other", PASSWORD))
 
     def test_the_same_user_from_another_address_is_not_locked(self):
         # The lockout is per user name and address (AXES_LOCKOUT_PARAMETERS).
-        self.fail(5)
+        self.fail_times(5)
         self.assertSignedIn(self.sign_in("editor", PASSWORD, REMOTE_ADDR="10.1.2.3"))
 
     def test_the_lockout_ends_after_the_cool_off_hour(self):
-        self.fail(5)
+        self.fail_times(5)
         self.assertLockedOut(self.sign_in("editor", PASSWORD))
         AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=1, minutes=1))
         self.assertSignedIn(self.sign_in("editor", PASSWORD))
 
     def test_axes_sees_the_test_clients_address(self):
-        self.fail(1)
+        self.fail_times(1)
         attempt = AccessAttempt.objects.get()
         self.assertEqual(attempt.ip_address, "127.0.0.1")
         self.assertEqual(attempt.username, "editor")
 
     def test_failures_are_stored_and_logged(self):
         with self.assertLogs("axes", level="INFO") as logs:
-            self.fail(5)
+            self.fail_times(5)
         attempt = AccessAttempt.objects.get()
         self.assertEqual(
             (attempt.username, attempt.ip_address, attempt.path_info, attempt.failures_since_start),
@@ -98,19 +105,25 @@ class LoginLimitTests(TestCase):
         failures = [r for r in logs.records if "login failure by" in r.getMessage()]
         self.assertEqual(len(failures), 5)
         self.assertTrue(all(r.levelno == logging.WARNING for r in failures))
-        self.assertIn('username: "editor"', failures[0].getMessage())
+        digest = f'username_digest: "{username_digest("editor")}"'
+        self.assertIn(digest, failures[0].getMessage())
         self.assertIn('ip_address: "127.0.0.1"', failures[0].getMessage())
-        self.assertIn('Locking out {username: "editor"', "\n".join(logs.output))
+        self.assertIn("Locking out {" + digest, "\n".join(logs.output))
         self.assertNotIn("wrong-password", "\n".join(logs.output))
+        self.assertNotIn('"editor"', "\n".join(logs.output))
         # Attempts refused while locked out are logged and counted too.
         with self.assertLogs("axes", level="INFO") as logs:
             self.assertLockedOut(self.sign_in("editor", PASSWORD))
-        self.assertIn('Locking out {username: "editor", ip_address: "127.0.0.1"', "\n".join(logs.output))
+        self.assertIn("Locking out {" + digest + ', ip_address: "127.0.0.1"', "\n".join(logs.output))
         self.assertNotIn(PASSWORD, "\n".join(logs.output))
         self.assertEqual(AccessAttempt.objects.get().failures_since_start, 6)
         self.assertFalse(AccessLog.objects.exists())
-        # Axes keeps a separate per-failure log table only when asked to; it is not.
-        self.assertFalse(AccessFailureLog.objects.exists())
+        # One record per failure, which the address and account limits count.
+        self.assertEqual(
+            AccessFailureLog.objects.filter(username="editor", ip_address="127.0.0.1").count(), 6
+        )
+        # The stored request data masks the user name too.
+        self.assertNotIn("editor", attempt.post_data)
 
     def test_successful_sign_ins_are_stored_and_logged(self):
         with self.assertLogs("axes", level="INFO") as logs:
@@ -120,5 +133,144 @@ class LoginLimitTests(TestCase):
         self.assertIsNotNone(access.attempt_time)
         successes = [r for r in logs.records if "Successful login" in r.getMessage()]
         self.assertEqual(len(successes), 1)
-        self.assertIn('username: "editor"', successes[0].getMessage())
+        self.assertIn(f'username_digest: "{username_digest("editor")}"', successes[0].getMessage())
+        self.assertNotIn("editor", "\n".join(logs.output))
         self.assertNotIn(PASSWORD, "\n".join(logs.output))
+
+
+class AddressLimitTests(TestCase):
+    """Issue 19 item 2: one address cannot try passwords on any number of accounts."""
+
+    @classmethod
+    def setUpTestData(cls):
+        get_user_model().objects.create_user("editor", "editor@example.com", PASSWORD, is_staff=True)
+
+    def sign_in(self, username, password, **extra):
+        return self.client.post(
+            "/admin/login/?next=/admin/", {"username": username, "password": password}, **extra
+        )
+
+    def test_the_address_limit_is_higher_than_the_pair_limit(self):
+        self.assertEqual(settings.SIGNIN_ADDRESS_FAILURE_LIMIT, 30)
+        self.assertGreater(settings.SIGNIN_ADDRESS_FAILURE_LIMIT, settings.AXES_FAILURE_LIMIT)
+
+    def test_sixty_user_names_from_one_address_are_locked_out(self):
+        statuses = [self.sign_in(f"reporter{n}", "guess-123456").status_code for n in range(60)]
+        self.assertEqual(statuses[:30], [200] * 30)
+        self.assertEqual(statuses[30:], [429] * 30)
+        # Every sign-in from that address is refused, even with a right password...
+        response = self.sign_in("editor", PASSWORD)
+        self.assertContains(response, LOCKOUT_MESSAGE, status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        # ...and only from that address.
+        response = self.sign_in("editor", PASSWORD, REMOTE_ADDR="10.1.2.3")
+        self.assertEqual(response.status_code, 302)
+
+    def test_an_ipv6_64_counts_as_one_address(self):
+        for n in range(30):
+            response = self.sign_in(f"reporter{n}", "guess-123456", REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+            self.assertEqual(response.status_code, 200)
+        counted_as = set(AccessFailureLog.objects.values_list("ip_address", flat=True))
+        self.assertEqual(counted_as, {"2001:db8:1:2::"})
+        response = self.sign_in("editor", PASSWORD, REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff")
+        self.assertEqual(response.status_code, 429)
+        # The neighbouring /64 is someone else.
+        self.assertEqual(self.sign_in("editor", PASSWORD, REMOTE_ADDR="2001:db8:1:3::1").status_code, 302)
+
+    def test_the_pair_limit_also_holds_across_a_64(self):
+        for n in range(5):
+            self.sign_in("editor", "guess-123456", REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+        self.assertEqual(self.sign_in("editor", PASSWORD, REMOTE_ADDR="2001:db8:1:2::99").status_code, 429)
+
+    def test_the_address_lock_ends_an_hour_after_the_failures(self):
+        for n in range(31):
+            self.sign_in(f"reporter{n}", "guess-123456")
+        self.assertEqual(self.sign_in("editor", PASSWORD).status_code, 429)
+        an_hour_ago = timezone.now() - timedelta(hours=1, minutes=1)
+        AccessFailureLog.objects.update(attempt_time=an_hour_ago)
+        AccessAttempt.objects.update(attempt_time=an_hour_ago)
+        self.assertEqual(self.sign_in("editor", PASSWORD).status_code, 302)
+
+    def test_axes_reset_ip_lifts_the_address_lock(self):
+        for n in range(31):
+            self.sign_in(f"reporter{n}", "guess-123456")
+        call_command("axes_reset_ip", "127.0.0.1", stdout=open("/dev/null", "w"))
+        self.assertEqual(self.sign_in("editor", PASSWORD).status_code, 302)
+
+
+class AccountLimitTests(TestCase):
+    """
+    Issue 15: guessing one account's password from rotating addresses stops after
+    20 failures a day, without letting a stranger lock the journalist out: where
+    they have signed in before, their password still works.
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        User = get_user_model()
+        User.objects.create_user("editor", "editor@example.com", PASSWORD, is_staff=True)
+        User.objects.create_user("other", "other@example.com", PASSWORD, is_staff=True)
+
+    def sign_in(self, username, password, address):
+        self.client.logout()
+        return self.client.post(
+            "/admin/login/?next=/admin/", {"username": username, "password": password}, REMOTE_ADDR=address
+        )
+
+    def guess_from_rotating_addresses(self, times=20):
+        for n in range(times):
+            response = self.sign_in("editor", "guess-123456", f"198.51.100.{n + 1}")
+            self.assertEqual(response.status_code, 200)
+
+    def test_the_account_limit(self):
+        self.assertEqual(settings.SIGNIN_ACCOUNT_FAILURE_LIMIT, 20)
+        self.assertEqual(settings.SIGNIN_ACCOUNT_WINDOW_HOURS, 24)
+
+    def test_rotating_addresses_are_stopped_after_twenty_failures(self):
+        self.guess_from_rotating_addresses(20)
+        # A new address is refused for this account, even with the right password...
+        self.assertEqual(self.sign_in("editor", PASSWORD, "203.0.113.77").status_code, 429)
+        self.assertEqual(self.sign_in("editor", "guess-123456", "203.0.113.78").status_code, 429)
+        # ...while other accounts are not affected.
+        self.assertEqual(self.sign_in("other", PASSWORD, "203.0.113.77").status_code, 302)
+
+    def test_nineteen_failures_do_not_lock(self):
+        self.guess_from_rotating_addresses(19)
+        self.assertEqual(self.sign_in("editor", PASSWORD, "203.0.113.77").status_code, 302)
+
+    def test_the_journalist_still_signs_in_from_an_address_they_have_used(self):
+        self.assertEqual(self.sign_in("editor", PASSWORD, "192.0.2.10").status_code, 302)
+        self.guess_from_rotating_addresses(20)
+        self.assertEqual(self.sign_in("editor", PASSWORD, "203.0.113.77").status_code, 429)
+        response = self.sign_in("editor", PASSWORD, "192.0.2.10")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("_auth_user_id", self.client.session)
+        # A wrong password from there is still only a failure.
+        self.assertEqual(self.sign_in("editor", "guess-123456", "192.0.2.10").status_code, 200)
+
+    def test_the_account_limit_ends_after_a_day(self):
+        self.guess_from_rotating_addresses(20)
+        AccessFailureLog.objects.update(attempt_time=timezone.now() - timedelta(hours=24, minutes=1))
+        AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=24, minutes=1))
+        self.assertEqual(self.sign_in("editor", PASSWORD, "203.0.113.77").status_code, 302)
+
+    def test_axes_reset_username_lifts_the_account_limit(self):
+        self.guess_from_rotating_addresses(20)
+        call_command("axes_reset_username", "editor", stdout=open("/dev/null", "w"))
+        self.assertEqual(self.sign_in("editor", PASSWORD, "203.0.113.77").status_code, 302)
+
+    def test_old_failure_records_are_pruned(self):
+        self.guess_from_rotating_addresses(3)
+        AccessFailureLog.objects.update(attempt_time=timezone.now() - timedelta(days=31))
+        self.sign_in("editor", "guess-123456", "198.51.100.200")
+        self.assertEqual(AccessFailureLog.objects.count(), 1)
+
+
+def test_limited_address():
+    assert limited_address("203.0.113.9") == "203.0.113.9"
+    assert limited_address("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::"
+    assert limited_address("2001:DB8:1:2::1") == "2001:db8:1:2::"
+    assert limited_address("::ffff:203.0.113.9") == "203.0.113.9"
+    assert limited_address("unknown") is None
+    assert limited_address("") is None
+    assert limited_address(None) is None

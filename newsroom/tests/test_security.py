@@ -14,7 +14,7 @@ from django.test import Client
 
 from articles.tests.factories import make_article
 
-from .subprocess_env import random_secret_key, settings_values
+from .subprocess_env import REQUIRED, settings_values
 
 SECURITY_SETTINGS = [
     "SECURE_SSL_REDIRECT",
@@ -32,6 +32,8 @@ SECURITY_SETTINGS = [
     "SECURE_CROSS_ORIGIN_OPENER_POLICY",
     "X_FRAME_OPTIONS",
     "CONTENT_SECURITY_POLICY",
+    "SESSION_COOKIE_NAME",
+    "CSRF_COOKIE_NAME",
 ]
 
 PASSWORD = "a-long-editor-password-7"
@@ -39,7 +41,7 @@ PASSWORD = "a-long-editor-password-7"
 
 def production_security(**variables):
     values = settings_values(
-        *SECURITY_SETTINGS, SECRET_KEY=random_secret_key(), ALLOWED_HOSTS="testserver", **variables
+        *SECURITY_SETTINGS, **{**REQUIRED, "ALLOWED_HOSTS": "testserver", **variables}
     )
     if values["SECURE_PROXY_SSL_HEADER"]:
         values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
@@ -155,8 +157,9 @@ def test_admin_sign_in_over_https_behind_the_proxy_sets_secure_httponly_cookies(
     apply(settings, https_settings)
     client = Client(enforce_csrf_checks=True)
     page = client.get("/admin/login/", headers=FROM_PROXY)
-    csrf = page.cookies["csrftoken"]
-    assert csrf["secure"] is True
+    assert "csrftoken" not in page.cookies
+    csrf = page.cookies["__Host-csrftoken"]
+    assert_host_prefixed(csrf)
     assert csrf["httponly"] is True
     assert csrf["samesite"] == "Lax"
 
@@ -167,11 +170,21 @@ def test_admin_sign_in_over_https_behind_the_proxy_sets_secure_httponly_cookies(
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
-    session = response.cookies["sessionid"]
-    assert session["secure"] is True
+    assert "sessionid" not in response.cookies
+    session = response.cookies["__Host-sessionid"]
+    assert_host_prefixed(session)
     assert session["httponly"] is True
     assert session["samesite"] == "Lax"
     assert client.get("/admin/", headers=FROM_PROXY).status_code == 200
+
+
+def assert_host_prefixed(cookie):
+    """ASVS 3.4.4: what browsers require of a __Host- cookie (Secure, Path=/, no Domain)."""
+    assert cookie.key.startswith("__Host-")
+    assert cookie["secure"] is True
+    assert cookie["path"] == "/"
+    assert cookie["domain"] == ""
+    assert "domain=" not in cookie.output().lower()
 
 
 def test_csrf_refuses_a_post_from_another_origin(settings, https_settings, editor):
@@ -185,6 +198,7 @@ def test_csrf_refuses_a_post_from_another_origin(settings, https_settings, edito
     )
     assert response.status_code == 403
     assert "sessionid" not in response.cookies
+    assert "__Host-sessionid" not in response.cookies
 
 
 def test_cookies_are_not_secure_when_https_is_off(settings, plain_http_settings, editor):

@@ -1,6 +1,7 @@
 """
 The settings read from the environment, as a deployment sets them. Each test
-runs a fresh interpreter (see subprocess_env) with newsroom.settings.base.
+runs a fresh interpreter (see subprocess_env) with newsroom.settings.base, or
+newsroom.settings.dev where it says so.
 """
 
 import re
@@ -9,6 +10,7 @@ import sys
 
 from .subprocess_env import (
     BASE_DIR,
+    REQUIRED,
     SETTINGS_ENV_VARS,
     clean_env,
     manage,
@@ -17,31 +19,84 @@ from .subprocess_env import (
     settings_values,
 )
 
-PRODUCTION = {"SECRET_KEY": random_secret_key(), "ALLOWED_HOSTS": "news.example.com"}
+PRODUCTION = {**REQUIRED, "ALLOWED_HOSTS": "news.example.com"}
+DEV = {"DJANGO_SETTINGS_MODULE": "newsroom.settings.dev"}
 
 
-def test_refuses_to_start_without_secret_key_when_debug_is_off():
-    for debug in (None, "0", "false"):
-        result = manage("check", DEBUG=debug)
-        assert result.returncode != 0, debug
-        assert "ImproperlyConfigured: SECRET_KEY is not set. Set the SECRET_KEY environment variable" in (
-            result.stderr
-        ), result.stderr
+def without(name):
+    return {**PRODUCTION, name: None}
+
+
+def test_refuses_to_start_without_each_required_variable_naming_it():
+    """Issue 19 item 8: no silent database or uploads in the checkout, no public key, wherever DEBUG is."""
+    cases = [(name, debug, None) for name in ["SECRET_KEY", "DATABASE_URL", "MEDIA_ROOT", "SITE_URL"]
+             for debug in (None, "1")] + [("SECRET_KEY", "0", ""), ("DATABASE_URL", None, "")]
+    for name, debug, value in cases:
+        result = manage("check", **{**without(name), name: value, "DEBUG": debug})
+        assert result.returncode != 0, (name, debug, value)
+        last_line = result.stderr.strip().splitlines()[-1]
+        assert last_line.startswith(f"django.core.exceptions.ImproperlyConfigured: {name} is not set."), (
+            name,
+            debug,
+            last_line,
+        )
+        assert "newsroom.settings.dev" in last_line
 
 
 def test_settings_import_fails_with_the_message_not_a_traceback_puzzle():
-    result = run_python("from django.conf import settings; settings.DEBUG")
+    result = run_python("from django.conf import settings; settings.DEBUG", **without("SECRET_KEY"))
     assert result.returncode != 0
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: SECRET_KEY is not set.")
-    assert "or set DEBUG=1 for local development" in last_line
+    assert "Set the SECRET_KEY environment variable to a long random string" in last_line
 
 
-def test_debug_is_off_unless_set_and_debug_runs_without_a_secret_key():
-    assert settings_values("DEBUG", **PRODUCTION) == {"DEBUG": False}
-    values = settings_values("DEBUG", "SECRET_KEY", DEBUG="1")
+def test_the_fallback_secret_key_exists_only_in_the_development_settings():
+    assert "django-insecure" not in (BASE_DIR / "newsroom" / "settings" / "base.py").read_text()
+    assert "django-insecure" not in (BASE_DIR / "newsroom" / "settings" / "test.py").read_text()
+    values = settings_values("DEBUG", "SECRET_KEY", **DEV)
     assert values["DEBUG"] is True
     assert values["SECRET_KEY"].startswith("django-insecure-")
+
+
+def test_debug_is_off_unless_set():
+    assert settings_values("DEBUG", **PRODUCTION) == {"DEBUG": False}
+    assert settings_values("DEBUG", DEBUG="1", **PRODUCTION) == {"DEBUG": True}
+
+
+def test_development_settings_run_with_no_variables_and_give_way_to_the_environment():
+    values = settings_values("DATABASES", "MEDIA_ROOT", "SITE_URL", "SERVE_MEDIA", **DEV)
+    assert values["DATABASES"]["default"]["NAME"] == str(BASE_DIR / "db.sqlite3")
+    assert values["MEDIA_ROOT"] == str(BASE_DIR / "media")
+    assert values["SITE_URL"] == "http://127.0.0.1:8000"
+    assert values["SERVE_MEDIA"] is True
+    values = settings_values(
+        "MEDIA_ROOT", "SITE_URL", MEDIA_ROOT="/tmp/m", SITE_URL="http://localhost:8790", **DEV
+    )
+    assert values == {"MEDIA_ROOT": "/tmp/m", "SITE_URL": "http://localhost:8790"}
+
+
+def test_site_url_is_an_origin():
+    assert settings_values("SITE_URL", **PRODUCTION) == {"SITE_URL": "https://news.example.com"}
+    assert settings_values("SITE_URL", **{**PRODUCTION, "SITE_URL": "http://127.0.0.1:8790/"}) == {
+        "SITE_URL": "http://127.0.0.1:8790"
+    }
+    bad_values = [
+        "news.example.com",
+        "ftp://news.example.com",
+        "https://news.example.com/news/",
+        "https://x.com/?q",
+    ]
+    for bad in bad_values:
+        result = manage("check", **{**PRODUCTION, "SITE_URL": bad})
+        assert result.returncode != 0, bad
+        assert "ImproperlyConfigured: SITE_URL must be the site's address" in result.stderr, bad
+
+
+def test_media_root_must_be_absolute():
+    result = manage("check", **{**PRODUCTION, "MEDIA_ROOT": "media"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: MEDIA_ROOT must be an absolute path" in result.stderr
 
 
 def test_check_deploy_reports_nothing_with_production_variables():
@@ -52,13 +107,13 @@ def test_check_deploy_reports_nothing_with_production_variables():
 
 def test_check_deploy_does_complain_about_a_weak_secret_key():
     # The previous test means something only if check --deploy really looks.
-    result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY="short", ALLOWED_HOSTS="x")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "SECRET_KEY": "short"})
     assert result.returncode != 0
     assert "security.W009" in result.stderr
 
 
 def test_database_url_postgres():
-    db = settings_values("DATABASES", DATABASE_URL="postgres://user:pw@host:5433/name", **PRODUCTION)[
+    db = settings_values("DATABASES", **{**PRODUCTION, "DATABASE_URL": "postgres://user:pw@host:5433/name"})[
         "DATABASES"
     ]["default"]
     assert db["ENGINE"] == "django.db.backends.postgresql"
@@ -70,28 +125,22 @@ def test_database_url_postgres():
 
 def test_database_url_options_are_passed_to_the_driver():
     url = "postgresql://u:p@db.internal/news?connect_timeout=5&sslmode=require"
-    db = settings_values("DATABASES", DATABASE_URL=url, **PRODUCTION)["DATABASES"]["default"]
+    db = settings_values("DATABASES", **{**PRODUCTION, "DATABASE_URL": url})["DATABASES"]["default"]
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["OPTIONS"] == {"connect_timeout": 5, "sslmode": "require"}
-
-
-def test_database_defaults_to_the_sqlite_file_in_the_project():
-    db = settings_values("DATABASES", **PRODUCTION)["DATABASES"]["default"]
-    assert db["ENGINE"] == "django.db.backends.sqlite3"
-    assert db["NAME"] == str(BASE_DIR / "db.sqlite3")
 
 
 def test_host_and_origin_lists():
     values = settings_values(
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
-        SECRET_KEY=random_secret_key(),
+        **REQUIRED,
         ALLOWED_HOSTS="news.example.com,www.news.example.com",
         CSRF_TRUSTED_ORIGINS="https://news.example.com,https://www.news.example.com",
     )
     assert values["ALLOWED_HOSTS"] == ["news.example.com", "www.news.example.com"]
     assert values["CSRF_TRUSTED_ORIGINS"] == ["https://news.example.com", "https://www.news.example.com"]
-    defaults = settings_values("ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", DEBUG="1")
+    defaults = settings_values("ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", **DEV)
     assert defaults == {"ALLOWED_HOSTS": ["127.0.0.1", "localhost", "[::1]"], "CSRF_TRUSTED_ORIGINS": []}
 
 
@@ -99,7 +148,7 @@ def test_time_zone_media_and_cache():
     defaults = settings_values("TIME_ZONE", "MEDIA_URL", "MEDIA_ROOT", "SERVE_MEDIA", "CACHES", **PRODUCTION)
     assert defaults["TIME_ZONE"] == "Asia/Shanghai"
     assert defaults["MEDIA_URL"] == "/media/"
-    assert defaults["MEDIA_ROOT"] == str(BASE_DIR / "media")
+    assert defaults["MEDIA_ROOT"] == "/srv/newsroom/media"
     assert defaults["SERVE_MEDIA"] is False
     assert defaults["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
@@ -110,18 +159,17 @@ def test_time_zone_media_and_cache():
         "CACHES",
         TIME_ZONE="UTC",
         MEDIA_URL="https://media.example.com/newsroom/",
-        MEDIA_ROOT="/srv/newsroom/media",
         CACHE_URL="redis://cache.internal:6379/1",
-        **PRODUCTION,
+        **{**PRODUCTION, "MEDIA_ROOT": "/srv/newsroom/media-2"},
     )
     assert values["TIME_ZONE"] == "UTC"
     assert values["MEDIA_URL"] == "https://media.example.com/newsroom/"
-    assert values["MEDIA_ROOT"] == "/srv/newsroom/media"
+    assert values["MEDIA_ROOT"] == "/srv/newsroom/media-2"
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert values["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/1"
 
 
-def test_media_is_routed_through_django_only_when_debug_is_on():
+def test_media_is_routed_through_django_only_in_development():
     code = (
         "import django; django.setup()\n"
         "from django.urls import resolve, Resolver404\n"
@@ -130,7 +178,8 @@ def test_media_is_routed_through_django_only_when_debug_is_on():
     )
     production = run_python(code, **PRODUCTION)
     assert production.stdout.strip() == "not routed", production.stderr
-    debug = run_python(code, DEBUG="1")
+    assert run_python(code, DEBUG="1", **PRODUCTION).stdout.strip() == "not routed"
+    debug = run_python(code, **DEV)
     assert debug.stdout.strip() == "serve", debug.stderr
 
 
@@ -172,8 +221,17 @@ def test_https_off_for_a_local_production_style_run():
     }
 
 
-def test_debug_turns_https_off():
-    assert settings_values("SECURE_SSL_REDIRECT", DEBUG="1") == {"SECURE_SSL_REDIRECT": False}
+def test_debug_does_not_turn_https_off():
+    """Issue 19 item 8: DEBUG=1 on a server must not drop the HTTPS redirect, secure cookies or HSTS."""
+    assert settings_values(*SECURITY, DEBUG="1", **PRODUCTION) == settings_values(*SECURITY, **PRODUCTION)
+    assert settings_values("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", DEBUG="1", **PRODUCTION) == {
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+    }
+
+
+def test_development_settings_turn_https_off():
+    assert settings_values("SECURE_SSL_REDIRECT", **DEV) == {"SECURE_SSL_REDIRECT": False}
 
 
 def test_csp_allows_a_cdn_or_object_storage_origin_for_static_and_media():

@@ -7,7 +7,7 @@ import json
 
 from django.conf import settings
 
-from .subprocess_env import random_secret_key, run_python
+from .subprocess_env import REQUIRED, run_python
 
 
 def test_whitenoise_comes_directly_after_the_security_middleware():
@@ -44,7 +44,7 @@ json.dump(out, sys.stdout)
 """
     result = run_python(
         code,
-        SECRET_KEY=random_secret_key(),
+        **REQUIRED,
         ALLOWED_HOSTS="testserver",
         HTTPS="0",
         STATIC_ROOT=str(tmp_path / "staticfiles"),

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from axes.models import AccessAttempt
 from axes.utils import reset as reset_login_failures
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
@@ -32,10 +34,12 @@ from articles.importer import (
     import_article,
     parse_article_file,
 )
+from articles.workflow import create_roles
 from regions.models import Region
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
-DEMO_USERNAME = "demo-editor"
+# One login per newsroom role (articles/workflow.py ROLES), none of them a superuser.
+DEMO_LOGINS = {"Journalist": "demo-journalist", "Editor": "demo-editor", "Tagger": "demo-tagger"}
 PHOTO_SIZE = (1200, 800)
 
 
@@ -130,13 +134,16 @@ DEMO_STORIES = (
 
 class Command(BaseCommand):
     help = (
-        "Load demo stories, photos and tags for local development, and (re)set the demo-editor "
-        "newsroom login with a new password. Safe to run repeatedly: stories are updated, not duplicated."
+        "Load demo stories, photos and tags for local development, and (re)set one newsroom login per "
+        "role (demo-journalist, demo-editor, demo-tagger) with new passwords. Safe to run repeatedly: "
+        "stories are updated, not duplicated."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-admin", action="store_true", help="Only load the stories; do not create or reset the login."
+            "--no-admin",
+            action="store_true",
+            help="Only load the stories; do not create or reset the logins.",
         )
         parser.add_argument(
             "--site-url",
@@ -160,7 +167,7 @@ class Command(BaseCommand):
                 )
             )
         if not no_admin:
-            self.print_login(reset_demo_editor(), admin_url=site_url.rstrip("/") + reverse("admin:index"))
+            self.print_logins(reset_demo_logins(), admin_url=site_url.rstrip("/") + reverse("admin:index"))
 
     def load_story(self, story, photos_dir, regions_by_slug):
         try:
@@ -198,13 +205,15 @@ class Command(BaseCommand):
             raise CommandError(f"Region {', '.join(missing)} does not exist; run manage.py migrate first.")
         return [regions_by_slug[slug] for slug in story.region_slugs]
 
-    def print_login(self, password, admin_url):
-        # Printed at every verbosity: a new password nobody sees would lock the editor out.
+    def print_logins(self, passwords, admin_url):
+        # Printed at every verbosity: new passwords nobody sees would lock the newsroom out.
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Newsroom login for this run (the password changes every run):"))
-        self.stdout.write(f"  URL:      {admin_url}")
-        self.stdout.write(f"  user:     {DEMO_USERNAME}")
-        self.stdout.write(f"  password: {password}")
+        self.stdout.write(
+            self.style.SUCCESS("Newsroom logins for this run, one per role (the passwords change every run):")
+        )
+        self.stdout.write(f"  URL:        {admin_url}")
+        for role, username in DEMO_LOGINS.items():
+            self.stdout.write(f"  {role + ':':<11} {username} / {passwords[username]}")
 
 
 def recent_date(dated, days_ago):
@@ -221,22 +230,31 @@ def recent_date(dated, days_ago):
     )
 
 
-def reset_demo_editor():
+def reset_demo_logins():
     """
-    Create the demo-editor superuser, or give the existing one a new password;
-    returns the password. Failed logins recorded by django-axes are cleared too,
-    so an editor locked out by mistyping an old password can log in again.
+    Create the demo logins, one per role and in that role's group, or give the
+    existing ones new passwords; returns {username: password}. Failed logins
+    recorded by django-axes are cleared too, so someone locked out by mistyping
+    an old password can log in again. The groups are made by the migrations;
+    making them here as well keeps a database flushed since then working.
     """
-    password = secrets.token_urlsafe(16)
-    user, _ = get_user_model().objects.get_or_create(
-        username=DEMO_USERNAME, defaults={"email": f"{DEMO_USERNAME}@example.com"}
-    )
-    user.is_active = user.is_staff = user.is_superuser = True
-    user.set_password(password)
-    user.save()
-    if AccessAttempt.objects.filter(username=DEMO_USERNAME).exists():
-        reset_login_failures(username=DEMO_USERNAME)
-    return password
+    create_roles(django_apps)
+    passwords = {}
+    for role, username in DEMO_LOGINS.items():
+        password = secrets.token_urlsafe(16)
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com"}
+        )
+        # demo-editor was a superuser before the newsroom had roles; now it is an Editor like any other.
+        user.is_active = user.is_staff = True
+        user.is_superuser = False
+        user.set_password(password)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        if AccessAttempt.objects.filter(username=username).exists():
+            reset_login_failures(username=username)
+        passwords[username] = password
+    return passwords
 
 
 def draw_demo_photo(path, photo):
