@@ -8,7 +8,7 @@ from articles.models import Article
 from regions.models import Region
 
 from .conftest import PASSWORD
-from .support import admin_login, assert_images_loaded, goto, navigate, shoot, write_jpeg
+from .support import admin_login, assert_images_loaded, choose_tag, goto, navigate, shoot, write_jpeg
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +66,8 @@ def test_journalist_publishes_a_story_with_two_photos(browser_page, step, journa
         regions = page.locator("#id_regions")
         for name in REGIONS:
             regions.get_by_label(name, exact=True).check()
-        page.fill("#id_tags", ", ".join(TAGS))
+        for tag in TAGS:
+            choose_tag(page, tag)
         page.select_option("#id_status", "published")
 
     with step("slug is left empty: the server makes it from the headline when the story is saved"):

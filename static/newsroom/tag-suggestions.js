@@ -15,6 +15,15 @@
         const body = form.querySelector('[name=body]');
         let timer = null;
 
+        // A tagger sees the headline and body read-only: as text, not as fields.
+        function textOf(field, name) {
+            if (field) {
+                return field.value;
+            }
+            const shown = form.querySelector('.field-' + name + ' .readonly');
+            return shown ? shown.textContent : '';
+        }
+
         function chosen() {
             return Array.from(select.selectedOptions, (option) => option.value);
         }
@@ -49,8 +58,8 @@
 
         function ask() {
             const data = new FormData();
-            data.append('headline', headline ? headline.value : '');
-            data.append('body', body ? body.value : '');
+            data.append('headline', textOf(headline, 'headline'));
+            data.append('body', textOf(body, 'body'));
             chosen().forEach((name) => data.append('tags', name));
             const token = form.querySelector('[name=csrfmiddlewaretoken]');
             fetch(box.dataset.url, {
