@@ -213,6 +213,8 @@ class TaggedArticle(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="articles_taggedarticle_once"),
         ]
+        # Stories by tag read from the index alone (related stories, tag counts, merges).
+        indexes = [models.Index(fields=["tag", "content_object"], name="articles_tagged_tag_story_idx")]
 
 
 class NormalizingTagManager(_TaggableManager):

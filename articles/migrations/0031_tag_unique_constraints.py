@@ -1,6 +1,6 @@
 """
 The database refuses a second tag whose name differs only by case, and a second
-link between a story and the same tag. A migration of its own: on PostgreSQL a
+link between a story and the same tag; stories are found by tag from an index alone. A migration of its own: on PostgreSQL a
 table cannot be altered in the transaction that just rewrote its rows (0030).
 """
 
@@ -27,5 +27,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="taggedarticle",
             constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="articles_taggedarticle_once"),
+        ),
+        migrations.AddIndex(
+            model_name="taggedarticle",
+            index=models.Index(fields=["tag", "content_object"], name="articles_tagged_tag_story_idx"),
         ),
     ]
