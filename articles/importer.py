@@ -679,6 +679,8 @@ def import_article(
             article.source = parsed.source
             article.summary = parsed.summary
             article.body = parsed.body
+            # A page that names no district is about the whole city.
+            article.city_wide = not regions
             if published_at is not None:
                 article.published_at = published_at
             article.save()

@@ -135,6 +135,8 @@ def test_editing_a_published_story_shows_updated_but_tagging_or_a_draft_does_not
     page = client.get(story.get_absolute_url()).content.decode()
     updated = timezone.localtime(story.revised_at).strftime("%Y-%m-%d %H:%M")
     assert re.search(rf"Updated: <time datetime=\"[^\"]+\">{updated}</time>", page)
+    modified = timezone.localtime(story.revised_at).isoformat()
+    assert f'<meta property="article:modified_time" content="{modified}">' in page
 
 
 # --- Private preview links ----------------------------------------------------

@@ -347,6 +347,7 @@ def test_import_the_seed_page(seed_folder):
         assert image.size == (1200, 800)
 
     assert "no region named: imported as city-wide" in stdout
+    assert article.city_wide and not article.regions.exists()
     assert "Imported 1 of 1 files (1 created, 0 updated)." in stdout
     assert stderr == ""
 
@@ -427,6 +428,7 @@ def test_regions_named_in_the_text_not_in_the_navigation(tmp_path):
     stdout, _ = run_import(write_page(tmp_path, "story.txt", text))
 
     assert [r.slug for r in Article.objects.get().regions.all()] == ["jimo", "laoshan"]  # in site order
+    assert not Article.objects.get().city_wide
     assert "regions: Laoshan, Jimo (named in the text)" in stdout
 
 
