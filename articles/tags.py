@@ -13,6 +13,7 @@ Tags for the newsroom: the vocabulary rules and the staff tools.
 
 import re
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -27,7 +28,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from .models import Article, Tag, TaggedArticle, TagRedirect, normalize_tag_name
+from .models import Tag, TaggedArticle, TagRedirect, normalize_tag_name
 from .workflow import TAG
 
 # Permissions that let a user tag any story in bulk (superusers have every permission):
@@ -95,17 +96,19 @@ def _mention_pattern(name):
 def suggest_tags(text, exclude=(), limit=SUGGESTION_LIMIT):
     """
     Existing tags that `text` (a story's headline and body) mentions, most used first,
-    leaving out the names in `exclude` (tags the story already has).
+    leaving out the names in `exclude` (tags the story already has). Two queries: the
+    names, then the counts of those mentioned.
     """
     text = normalize_tag_name(text).lower()
     excluded = {normalize_tag_name(name).lower() for name in exclude}
-    found = []
-    for name, count in Tag.objects.with_story_counts().values_list("name", "story_count"):
-        lowered = name.lower()
+    mentioned = [
+        pk
+        for pk, name in Tag.objects.values_list("pk", "name")
         # The plain substring test rules out almost every tag cheaply.
-        if lowered and lowered not in excluded and lowered in text and re.search(_mention_pattern(name), text):
-            found.append((-count, lowered, name))
-    return [name for _, _, name in sorted(found)[:limit]]
+        if name.lower() not in excluded and name.lower() in text and re.search(_mention_pattern(name), text)
+    ]
+    found = Tag.objects.filter(pk__in=mentioned).with_story_counts().values_list("name", "story_count")
+    return [name for _, _, name in sorted((-count, name.lower(), name) for name, count in found)[:limit]]
 
 
 # --- Tag input on story forms ----------------------------------------------------------
@@ -128,7 +131,9 @@ class TagAutocomplete(forms.SelectMultiple):
         attrs = super().build_attrs(base_attrs, extra_attrs)
         attrs.update(
             {
-                "class": " ".join(filter(None, [attrs.get("class"), "admin-autocomplete", "tag-autocomplete"])),
+                "class": " ".join(
+                    filter(None, [attrs.get("class"), "admin-autocomplete", "tag-autocomplete"])
+                ),
                 "data-ajax--url": reverse("admin:articles_tag_names"),
                 "data-ajax--cache": "true",
                 "data-ajax--delay": 250,
@@ -169,7 +174,11 @@ class TagAutocomplete(forms.SelectMultiple):
             js=[
                 "admin/js/vendor/jquery/jquery.min.js",
                 "admin/js/vendor/select2/select2.full.min.js",
-                *([f"admin/js/vendor/select2/i18n/{get_select2_language()}.js"] if get_select2_language() else []),
+                *(
+                    [f"admin/js/vendor/select2/i18n/{get_select2_language()}.js"]
+                    if get_select2_language()
+                    else []
+                ),
                 "admin/js/jquery.init.js",
                 "admin/js/autocomplete.js",
                 *(["newsroom/tag-suggestions.js"] if self.suggest else []),
@@ -256,6 +265,15 @@ class BulkTagForm(forms.Form):
         return names
 
 
+def _record_in_history(request, stories, comment):
+    """The changed stories get a revision in their history (articles/history.py), like a save."""
+    if reversion.is_active():
+        for article in stories:
+            reversion.add_to_revision(article)
+        reversion.set_user(request.user)
+        reversion.set_comment(comment)
+
+
 def _bulk_tag_page(modeladmin, request, queryset, *, action, title, verb, existing_only):
     """The form of a bulk tag action; returns the names once they are posted and valid."""
     form = BulkTagForm(request.POST if "apply" in request.POST else None, existing_only=existing_only)
@@ -278,19 +296,28 @@ def _bulk_tag_page(modeladmin, request, queryset, *, action, title, verb, existi
 @admin.action(description="Add tags to the selected stories", permissions=["tag"])
 def add_tags(modeladmin, request, queryset):
     names, page = _bulk_tag_page(
-        modeladmin, request, queryset, action="add_tags", title="Add tags to stories", verb="Add", existing_only=False
+        modeladmin,
+        request,
+        queryset,
+        action="add_tags",
+        title="Add tags to stories",
+        verb="Add",
+        existing_only=False,
     )
     if page:
         return page
-    count = 0
+    changed = []
     with transaction.atomic():
         for article in queryset:
             # Through the tag manager, so that m2m_changed reports every change.
             before = set(article.tags.values_list("pk", flat=True))
             article.tags.add(*names)
-            count += set(article.tags.values_list("pk", flat=True)) != before
-    listed = ", ".join(f"“{name}”" for name in names)
-    modeladmin.message_user(request, f"Added {listed} to {count} of {len(queryset)} selected stories.", messages.SUCCESS)
+            if set(article.tags.values_list("pk", flat=True)) != before:
+                changed.append(article)
+        listed = ", ".join(f"“{name}”" for name in names)
+        _record_in_history(request, changed, f"Added the tags {listed} (to several stories at once).")
+    message = f"Added {listed} to {len(changed)} of {len(queryset)} selected stories."
+    modeladmin.message_user(request, message, messages.SUCCESS)
     return None
 
 
@@ -308,13 +335,13 @@ def remove_tags(modeladmin, request, queryset):
     if page:
         return page
     tags = [Tag.objects.get(name__iexact=name) for name in names]
-    count = 0
-    with transaction.atomic():
-        for article in queryset.filter(tags__in=tags).distinct():
-            article.tags.remove(*tags)
-            count += 1
     listed = ", ".join(f"“{tag.name}”" for tag in tags)
-    modeladmin.message_user(request, f"Removed {listed} from {count} stories.", messages.SUCCESS)
+    with transaction.atomic():
+        changed = list(queryset.filter(tags__in=tags).distinct())
+        for article in changed:
+            article.tags.remove(*tags)
+        _record_in_history(request, changed, f"Removed the tags {listed} (from several stories at once).")
+    modeladmin.message_user(request, f"Removed {listed} from {len(changed)} stories.", messages.SUCCESS)
     return None
 
 
@@ -439,7 +466,9 @@ class TagAdmin(admin.ModelAdmin):
     def merge(self, request, queryset):
         tags = queryset.order_by("-story_count", "name")
         if len(tags) < 2:
-            self.message_user(request, "Select two or more tags to merge; nothing was changed.", messages.WARNING)
+            self.message_user(
+                request, "Select two or more tags to merge; nothing was changed.", messages.WARNING
+            )
             return None
         form = MergeForm(request.POST if "apply" in request.POST else None, tags=tags)
         if not form.is_bound:

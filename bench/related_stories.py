@@ -64,7 +64,9 @@ def fill(story_count, tag_count, batch=5000):
             )
             if connection.vendor == "sqlite" or stories[0].pk is None:
                 stories = list(Article.objects.filter(slug__in=[s.slug for s in stories]).only("pk"))
-            through.objects.bulk_create(through(article_id=s.pk, region_id=rng.choice(regions).pk) for s in stories)
+            through.objects.bulk_create(
+                through(article_id=s.pk, region_id=rng.choice(regions).pk) for s in stories
+            )
             links = []
             for story in stories:
                 chosen = set(rng.choices(tag_ids, weights=weights, k=rng.randint(2, 6)))
@@ -124,7 +126,9 @@ def main():
         started = time.perf_counter()
         list(Article.objects.published().related_to(story))
         tag_counts = ", ".join(f"{tag.name}: {tag.story_count}" for tag in common)
-        print(f"a story with a most common tag ({tag_counts}): {(time.perf_counter() - started) * 1000:.1f} ms")
+        print(
+            f"a story with a most common tag ({tag_counts}): {(time.perf_counter() - started) * 1000:.1f} ms"
+        )
         print(Article.objects.published().related_to(story).explain())
 
 

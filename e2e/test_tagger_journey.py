@@ -50,15 +50,21 @@ def run_action(page, watch, label, where):
     navigate(page, watch, page.locator("button[name=index]").click, where)
 
 
-def test_tagger_finds_untagged_stories_tags_them_and_merges_two_tags(browser_page, step, tagger, stories, live_server):
+def test_tagger_finds_untagged_stories_tags_them_and_merges_two_tags(
+    browser_page, step, tagger, stories, live_server
+):
     page, watch = browser_page
 
     with step("sign in as the tagger and list the untagged stories"):
         admin_login(page, watch, live_server.url, tagger.username, PASSWORD)
         goto(page, watch, f"{live_server.url}/admin/articles/article/", "story list")
-        navigate(page, watch, page.locator("#changelist-filter a", has_text="Untagged").click, "untagged filter")
+        navigate(
+            page, watch, page.locator("#changelist-filter a", has_text="Untagged").click, "untagged filter"
+        )
         rows = page.locator("#result_list tbody tr")
-        assert sorted(rows.locator("th a, td.field-headline a").all_inner_texts()) == sorted([CRANES, LANTERNS])
+        assert sorted(rows.locator("th a, td.field-headline a").all_inner_texts()) == sorted(
+            [CRANES, LANTERNS]
+        )
         shoot(page, "tagger", "untagged-stories")
 
     with step("tag both at once, one existing tag found by autocomplete and one new"):
@@ -76,13 +82,20 @@ def test_tagger_finds_untagged_stories_tags_them_and_merges_two_tags(browser_pag
         assert page.locator("#result_list tbody tr", has_text=CRANES).count() == 0  # no longer untagged
 
     with step("add a tag the story mentions with one click"):
-        goto(page, watch, f"{live_server.url}/admin/articles/article/{stories['cranes'].pk}/change/", "story form")
+        goto(
+            page,
+            watch,
+            f"{live_server.url}/admin/articles/article/{stories['cranes'].pk}/change/",
+            "story form",
+        )
         suggestion = page.locator(".tag-suggestions button", has_text="West Coast")
         suggestion.click()
         page.locator("#id_tags + .select2 .select2-selection__choice", has_text="West Coast").wait_for()
         shoot(page, "tagger", "story-form-suggestion-added")
         navigate(page, watch, page.locator("input[name=_save]").last.click, "save the story")
-        assert page.locator("ul.messagelist li.success").count() == 1, page.locator(".errorlist").all_inner_texts()
+        assert page.locator("ul.messagelist li.success").count() == 1, page.locator(
+            ".errorlist"
+        ).all_inner_texts()
         assert sorted(stories["cranes"].tags.names()) == ["Night economy", "Port", "West Coast"]
 
     with step("merge two tags that mean the same"):
