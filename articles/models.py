@@ -121,14 +121,23 @@ class TagQuerySet(models.QuerySet):
         """Every tag with `story_count`, the number of stories (any status) that carry it."""
         return self.annotate(story_count=Count("articles_taggedarticle_items"))
 
-    def most_used(self):
-        """Tags of published stories, with `story_count` (published only), most used first."""
+    def most_used(self, count=100):
+        """
+        The `count` tags on the most published stories, most used first, each with
+        `story_count` (published stories only), as a list. Two queries: counted from the
+        story-tag links (much faster than counting per tag), then the tags themselves.
+        """
         published = Article.objects.published().values("pk")
-        counted = Count(
-            "articles_taggedarticle_items",
-            filter=Q(articles_taggedarticle_items__content_object__in=published),
+        ranked = list(
+            TaggedArticle.objects.filter(content_object__in=published)
+            .values_list("tag_id")
+            .annotate(uses=Count("pk"))
+            .order_by("-uses", "tag_id")[:count]
         )
-        return self.annotate(story_count=counted).filter(story_count__gt=0).order_by("-story_count", "name")
+        tags = self.in_bulk([tag_id for tag_id, _ in ranked])
+        for tag_id, uses in ranked:
+            tags[tag_id].story_count = uses
+        return sorted(tags.values(), key=lambda tag: (-tag.story_count, tag.name.lower()))
 
 
 class Tag(TagBase):
