@@ -61,7 +61,7 @@ def merge_duplicate_tags(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0020_photo_renditions"),
+        ("articles", "0025_home_lead"),
     ]
 
     operations = [

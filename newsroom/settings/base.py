@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "regions",
     "articles",
     "photos",
+    "search",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
