@@ -7,3 +7,4 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import history  # noqa: F401  (registers the models with django-reversion)
+        from . import redirects  # noqa: F401  (records a redirect when a story's slug changes)

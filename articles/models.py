@@ -282,6 +282,12 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
 
+    def reserved_slugs(self, prefix):
+        """Slugs never made for a story: former addresses that now redirect (articles/redirects.py)."""
+        from .redirects import reserved_slugs
+
+        return reserved_slugs(prefix)
+
     @property
     def is_published(self):
         return self.is_published_at(timezone.now())
