@@ -8,8 +8,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from . import editorial, workflow
+from .admin_status import DateTimePicker, StatusFilter, TagFilter, saved_message, status_label
 from .admin_forms import ArticleAdminForm
 from .history import HistoryAdminMixin
 from .models import Article, Correction, Photo
@@ -103,8 +105,7 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         "headline",
         "thumbnail",
         "region_list",
-        "status",
-        "is_published",
+        "status_label",
         "published_at",
         "tag_list",
         "author",
@@ -113,25 +114,29 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_filter = (
         MyStoriesFilter,
         ReviewFilter,
-        "status",
+        StatusFilter,
         ("author", admin.RelatedOnlyFieldListFilter),
         ("regions", RegionListFilter),
+        TagFilter,
         "published_at",
     )
     list_select_related = ("author",)
-    search_fields = ("headline", "summary", "body", "byline", "source")
+    search_fields = ("headline", "summary", "body", "byline", "source", "tags__name")
     date_hierarchy = "published_at"
     readonly_fields = ("author", "created_at", "updated_at", "revised_at")
     inlines = [PhotoInline, CorrectionInline]
     actions = ["publish", "unpublish"]
     save_on_top = True
+    # In the order a journalist works: the text, photos (the inline, placed after it by
+    # newsroom/admin.css), regions and tags; publishing sits beside them on wide screens.
     fieldsets = [
-        (None, {"fields": ("headline", "slug", "summary", "body", "opened_version", "confirm_warnings")}),
-        ("Source and date line", {"fields": ("byline", "source")}),
-        ("Regions and tags", {"fields": ("regions", "city_wide", "tags")}),
+        (None, {"fields": ("headline", "byline", "summary", "body", "opened_version", "confirm_warnings")}),
+        ("Regions and tags", {"classes": ["newsroom-regions"], "fields": ("regions", "city_wide", "tags")}),
+        ("Address and source", {"classes": ["collapse", "newsroom-address"], "fields": ("slug", "source")}),
         (
             "Publishing",
             {
+                "classes": ["newsroom-publishing"],
                 "fields": (
                     "status",
                     "send_back_note",
@@ -146,6 +151,7 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     ]
     formfield_overrides = {
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+        models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": DateTimePicker},
     }
 
     class Media:
@@ -164,6 +170,9 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         if db_field.name == "regions":
             # The ten regions are fixed by the newsroom: no "+" to add one from a story.
             formfield.widget.can_add_related = formfield.widget.can_change_related = False
+        if db_field.name == "published_at" and formfield is not None:
+            zone = timezone.get_current_timezone_name()
+            formfield.help_text += f" Times are in the site's time zone, {zone}."
         return formfield
 
     # Who may do what (articles/workflow.py), enforced here for every request.
@@ -224,6 +233,15 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
             obj.author = request.user
         form.apply_workflow(obj, request.user)
         super().save_model(request, obj, form, change)
+        request.newsroom_saved_story = obj
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # After a save from the form, say what happened to the story instead of Django's "was changed".
+        story = getattr(request, "newsroom_saved_story", None)
+        if story is not None and level == messages.SUCCESS:
+            request.newsroom_saved_story = None
+            message = saved_message(story)
+        super().message_user(request, message, level, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
@@ -287,9 +305,9 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def tag_list(self, article):
         return ", ".join(sorted(tag.name for tag in article.tags.all()))
 
-    @admin.display(description="Live", boolean=True)
-    def is_published(self, article):
-        return article.is_published
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, article):
+        return status_label(article)
 
     def move_stories(self, request, stories, target):
         """Move each story to `target` where the workflow allows it; returns those moved."""
@@ -328,13 +346,18 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
         moved = self.move_stories(request, [article for article, _ in ready], Article.Status.PUBLISHED)
-        self.message_user(request, f"Published {len(moved)} stories.", messages.SUCCESS)
+        self.message_user(request, count_message("Published", len(moved)), messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected stories", permissions=["publish"])
     def unpublish(self, request, queryset):
         published = queryset.filter(status=Article.Status.PUBLISHED)
         moved = self.move_stories(request, published, Article.Status.UNPUBLISHED)
-        self.message_user(request, f"Unpublished {len(moved)} stories.", messages.SUCCESS)
+        self.message_user(request, count_message("Unpublished", len(moved)), messages.SUCCESS)
+
+
+def count_message(verb, count):
+    """ "Published 1 story.", "Published 3 stories." """
+    return f"{verb} {count} {ngettext('story', 'stories', count)}."
 
 
 # Tags. The project's Tag model replaces taggit's, so taggit's admin is removed; it is
