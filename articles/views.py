@@ -2,7 +2,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
-from django.views.generic import DayArchiveView, DetailView, ListView, MonthArchiveView, TemplateView, YearArchiveView
+from django.views.generic import (
+    ArchiveIndexView,
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
 
 from regions.models import Region
 
@@ -85,8 +93,15 @@ class ArticleArchiveMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period, title_format = self.period
-        context["archive_title"] = date_format(context[period], title_format)
+        context["archive_title"] = date_format(context[period], title_format) if period else "Archive"
         return context
+
+
+class ArticleArchiveIndexView(ArticleArchiveMixin, ArchiveIndexView):
+    """/archive/, linked from every page's footer: the years with stories, then the newest stories."""
+
+    period = (None, None)
+    allow_empty = True
 
 
 class ArticleYearArchiveView(ArticleArchiveMixin, YearArchiveView):
