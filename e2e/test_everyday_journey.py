@@ -75,7 +75,8 @@ def test_schedule_a_story_and_rename_a_published_one(browser_page, step, editor,
     with step("the list says Scheduled with the time and zone"):
         row = page.locator("#result_list tr", has_text=HEADLINE)
         assert row.locator("td.field-status_label").inner_text() == f"Scheduled: {expected}"
-        navigate(page, watch, page.get_by_role("link", name="Scheduled", exact=True).click, "scheduled filter")
+        scheduled = page.get_by_role("link", name="Scheduled", exact=True)
+        navigate(page, watch, scheduled.click, "scheduled filter")
         assert page.locator("#result_list tbody tr").count() == 1
         shoot(page, "everyday", "story-list-scheduled", widths=(1440,))
 
