@@ -3,14 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from . import editorial, workflow
+from . import editorial, pending, workflow
 from .admin_status import DateTimePicker, StatusFilter, TagFilter, saved_message, status_label
 from .admin_forms import ArticleAdminForm
 from .history import HistoryAdminMixin
@@ -223,15 +223,36 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
             return [inline for inline in inlines if not isinstance(inline, CorrectionInline)]
         return inlines
 
+    def get_object(self, request, object_id, from_field=None):
+        story = super().get_object(request, object_id, from_field)
+        # The form shows (and goes on editing) a published story's pending change, if it has one.
+        if story is not None and request.resolver_match.url_name == "articles_article_change":
+            story.showing_pending = pending.show_pending(story)
+        return story
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         can_preview = obj is not None and workflow.can_make_preview_link(request.user, obj)
         context["can_make_preview_link"] = can_preview
+        live = obj is not None and Article.objects.published().filter(pk=obj.pk).exists()
+        context["can_save_pending"] = live and workflow.can_edit(request.user, obj)
+        context["pending_change"] = pending.pending_of(obj) if obj is not None else None
+        context["can_publish_pending"] = obj is not None and workflow.is_editor(request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
         form.apply_workflow(obj, request.user)
+        if change and "_pending" in request.POST and form.was_live and workflow.can_edit(request.user, obj):
+            pending.hold(form, obj, request.user)
+            request.newsroom_held_pending = True
+            form.was_live = False  # readers' story unchanged: no "Updated"
+        elif change and getattr(obj, "showing_pending", False):
+            # Saved for readers from a form that showed the pending change: it is live now.
+            live = Article.objects.get(pk=obj.pk)
+            if form.was_live and any(getattr(live, f) != getattr(obj, f) for f in pending.TEXT_FIELDS):
+                obj.revised_at = timezone.now()
+            pending.discard(obj)
         super().save_model(request, obj, form, change)
         request.newsroom_saved_story = obj
 
@@ -241,6 +262,12 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         if story is not None and level == messages.SUCCESS:
             request.newsroom_saved_story = None
             message = saved_message(story)
+            if getattr(request, "newsroom_held_pending", False):
+                message = format_html(
+                    "Your changes to “{}” are saved as pending: readers still see the live version. "
+                    "Preview them, then publish or discard them.",
+                    story.headline,
+                )
         super().message_user(request, message, level, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
@@ -273,6 +300,11 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.preview_link_view),
                 name="%s_%s_preview_link" % info,
             ),
+            path(
+                "<path:object_id>/pending/<str:decision>/",
+                self.admin_site.admin_view(self.pending_view),
+                name="%s_%s_pending" % info,
+            ),
             *super().get_urls(),
         ]
 
@@ -292,6 +324,37 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
             "expires": expires,
         }
         return TemplateResponse(request, "admin/articles/article/preview_link.html", context)
+
+    def pending_view(self, request, object_id, decision):
+        """An editor publishes a story's pending change for readers, or discards it (POST)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = super().get_object(request, unquote(object_id))
+        if story is None or decision not in ("publish", "discard"):
+            raise Http404("No such story.")
+        if not workflow.is_editor(request.user):
+            raise PermissionDenied
+        if pending.pending_of(story) is None:
+            self.message_user(request, "This story has no pending changes.", messages.WARNING)
+        elif decision == "publish":
+            story = pending.publish(story, request.user)
+            self.message_user(
+                request,
+                format_html(
+                    "The pending changes to “{}” are published — <a href=\"{}\">view on site</a>.",
+                    story.headline,
+                    story.get_absolute_url(),
+                ),
+                messages.SUCCESS,
+            )
+        else:
+            pending.discard(story)
+            self.message_user(
+                request,
+                f"The pending changes to “{story.headline}” are discarded; the live story is unchanged.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[story.pk]))
 
     @admin.display(description="Photo")
     def thumbnail(self, article):

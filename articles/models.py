@@ -477,3 +477,23 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction, {timezone.localtime(self.created_at):%d %B %Y}: {self.text[:60]}"
+
+
+class PendingChange(models.Model):
+    """
+    Changes to a published story held back from readers (articles/pending.py): readers
+    keep the live story until an editor publishes these or discards them.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="pending_change")
+    content = models.JSONField(help_text="The story's reader-facing fields as they will be once published.")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "pending change"
+
+    def __str__(self):
+        return f"Pending changes to “{self.article}”"

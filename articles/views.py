@@ -15,6 +15,7 @@ from django.views.generic import (
 from regions.models import Region
 
 from .models import Article, Correction, Tag
+from .pending import show_pending
 from .preview import story_for_token
 
 HOME_LATEST_COUNT = 10
@@ -131,7 +132,10 @@ class PreviewView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_object(self, queryset=None):
-        return story_for_token(self.kwargs["token"])
+        story = story_for_token(self.kwargs["token"])
+        # A published story's pending change is what the link is for (articles/pending.py).
+        story.showing_pending = show_pending(story)
+        return story
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
