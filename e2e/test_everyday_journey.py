@@ -2,7 +2,9 @@
 Everyday newsroom use (issue 18): an editor schedules a story from a form whose
 publishing choices are in view at 1440 px and sees "Scheduled" with its time in
 the list; an editor renames a published story's slug and its old address lands
-on the story; on a 390 px phone the header is one row of regions.
+on the story; a pending change to the live story is previewed, then published;
+on a 390 px phone the header is one row of regions. (Under the newsroom's roles
+only editors schedule and change published stories.)
 """
 
 import re
@@ -25,6 +27,7 @@ from .support import admin_login, goto, navigate, shoot
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 HEADLINE = "Laoshan opens three new hiking trails"
+PENDING_HEADLINE = "Jimo lantern festival draws 200,000 visitors"
 
 
 @pytest.fixture
@@ -47,7 +50,14 @@ def save(page, watch, where):
     return success.inner_text()
 
 
-def test_schedule_a_story_and_rename_a_published_one(browser_page, step, editor, live_server):
+def save_pending(page, watch):
+    navigate(page, watch, page.locator("input[name=_pending]").click, "save as pending")
+    success = page.locator("ul.messagelist li.success")
+    assert success.count() == 1, page.locator(".errorlist").all_inner_texts() or page.content()[:2000]
+    return success.inner_text()
+
+
+def test_schedule_rename_and_publish_a_pending_change(browser_page, step, editor, live_server):
     page, watch = browser_page
     when = timezone.localtime() + timedelta(days=2)
 
@@ -97,6 +107,33 @@ def test_schedule_a_story_and_rename_a_published_one(browser_page, step, editor,
         assert response.request.redirected_from is not None
         assert page.locator("h1").inner_text() == story.headline
         assert Article.objects.get(pk=story.pk).slug == "jimo-lantern-festival"
+
+    with step("the editor saves a change to the live story as pending; readers keep the live version"):
+        goto(page, watch, f"{live_server.url}/admin/articles/article/{story.pk}/change/", "story form")
+        page.fill("#id_headline", PENDING_HEADLINE)
+        message = save_pending(page, watch)
+        assert "saved as pending" in message
+        goto(page, watch, f"{live_server.url}/stories/jimo-lantern-festival/", "live story")
+        assert page.locator("h1").inner_text() == story.headline
+
+    with step("the pending change is previewed at the private link"):
+        goto(page, watch, f"{live_server.url}/admin/articles/article/{story.pk}/change/", "story form")
+        assert page.locator("#pending-change").is_visible()
+        assert page.input_value("#id_headline") == PENDING_HEADLINE
+        shoot(page, "everyday", "story-form-pending", widths=(1440,))
+        navigate(page, watch, page.get_by_role("link", name="Preview them (private link)").click, "link page")
+        preview_url = page.input_value("#preview-url")
+        goto(page, watch, preview_url, "preview")
+        assert page.locator("h1").inner_text() == PENDING_HEADLINE
+        assert "Preview of pending changes" in page.locator(".preview-banner").first.inner_text()
+
+    with step("the editor publishes it and readers see it"):
+        goto(page, watch, f"{live_server.url}/admin/articles/article/{story.pk}/change/", "story form")
+        publish = page.get_by_role("button", name="Publish pending changes")
+        navigate(page, watch, publish.click, "publish pending changes")
+        assert "are published" in page.locator("ul.messagelist li.success").inner_text()
+        goto(page, watch, f"{live_server.url}/stories/jimo-lantern-festival/", "live story")
+        assert page.locator("h1").inner_text() == PENDING_HEADLINE
 
 
 def test_phone_header_is_one_row(browser_page, step, live_server):
