@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from photos.forms import KeptFileInput
+from photos.pictures import jpeg_rendition
+
 from . import editorial, pending, workflow
 from .admin_status import DateTimePicker, StatusFilter, TagFilter, saved_message, status_label
 from .admin_forms import ArticleAdminForm
@@ -22,8 +25,8 @@ def photo_thumbnail(photo, height=60):
     if not photo or not photo.image:
         return "—"
     return format_html(
-        '<img class="newsroom-thumb" src="{}" alt="{}" height="{}">',
-        photo.image.url,
+        '<img class="newsroom-thumb" src="{}" alt="{}" height="{}" loading="lazy">',
+        jpeg_rendition(photo, 400)[0],
         photo.alt_text,
         height,
     )
@@ -35,7 +38,8 @@ class PhotoInline(admin.StackedInline):
     fields = ("preview", "image", "original_name", "caption", "credit", "alt_text", "position")
     readonly_fields = ("preview", "original_name")
     formfield_overrides = {
-        models.ImageField: {"widget": forms.ClearableFileInput(attrs={"accept": "image/*"})},
+        # Keeps a checked file when the form comes back with an error (photos/forms.py).
+        models.ImageField: {"widget": KeptFileInput(attrs={"accept": "image/*"})},
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
     }
 

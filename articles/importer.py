@@ -711,7 +711,7 @@ def import_article(
             photos = []
             for position, photo_file in enumerate(photo_files):
                 photo = save_photo(article, photo_file, position)
-                saved_names.append(photo.image.name)
+                saved_names.extend(photo.file_names())
                 photos.append(photo)
 
             article.import_record = {

@@ -16,11 +16,13 @@ from django.utils.html import linebreaks
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from photos import renditions as photo_renditions
+from photos.forms import KeptPhotoFileField, kept_uploads_storage
 from regions.models import Region
 
 from .slugs import ascii_slug, save_with_unique_slug
 from .validators import PHOTO_EXTENSIONS  # noqa: F401  (the importer reads it from here)
-from .validators import MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, PhotoFileField, photo_extension
+from .validators import MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, photo_extension
 
 logger = logging.getLogger(__name__)
 
@@ -341,7 +343,24 @@ class PhotoFieldFile(ImageFieldFile):
         # keep the name it came with, since the stored name says nothing.
         max_length = self.instance._meta.get_field("original_name").max_length
         self.instance.original_name = shorten_file_name(name, max_length)
-        super().save(name, content, save)
+        # What is stored is the upright, metadata-free master, never the upload
+        # itself, and the renditions readers get are made from it now.
+        prepared = photo_renditions.prepare(content)
+        self.instance.prefill_text(prepared.text)
+        master = prepared.master()
+        # Named, so the image field reads the master's (upright) width and height from it.
+        master.name = Path(name).name
+        super().save(name, master, save=False)
+        try:
+            self.instance.renditions = photo_renditions.make_renditions(self.storage, self.name, prepared)
+        except BaseException:
+            self.storage.delete(self.name)
+            raise
+        kept_name = getattr(content, "kept_name", None)
+        if kept_name:
+            delete_file_on_commit(kept_uploads_storage(), kept_name)
+        if save:
+            self.instance.save()
 
 
 class PhotoImageField(models.ImageField):
@@ -351,7 +370,7 @@ class PhotoImageField(models.ImageField):
 
     def formfield(self, **kwargs):
         # The upload's own name never reaches storage, so its length is not limited here.
-        return super().formfield(**{"form_class": PhotoFileField, "max_length": None, **kwargs})
+        return super().formfield(**{"form_class": KeptPhotoFileField, "max_length": None, **kwargs})
 
 
 class Photo(models.Model):
@@ -385,6 +404,12 @@ class Photo(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order on the page: the lowest number is the lead photo."
     )
+    renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The resized files readers get (photos/renditions.py), made when the image was stored.",
+    )
     import_file_name = models.CharField(
         max_length=255,
         blank=True,
@@ -404,18 +429,30 @@ class Photo(models.Model):
             # Store a new upload before the row is written (Django would do it
             # while writing), so the name it came with is saved with the row.
             self.image.save(self.image.name, self.image.file, save=False)
-        stored_name = None
+        stored = None
         if self.pk is not None:
-            stored_name = Photo.objects.filter(pk=self.pk).values_list("image", flat=True).first()
+            stored = Photo.objects.filter(pk=self.pk).values("image", "renditions").first()
         super().save(*args, **kwargs)
-        if stored_name and stored_name != self.image.name:
-            delete_file_on_commit(self.image.storage, stored_name)
+        if stored and stored["image"] and stored["image"] != self.image.name:
+            for name in [stored["image"], *photo_renditions.rendition_files(stored["renditions"])]:
+                delete_file_on_commit(self.image.storage, name)
+
+    def prefill_text(self, text):
+        """Caption and credit from the file's embedded IPTC/XMP/EXIF, where the newsroom left them empty."""
+        if not self.caption:
+            self.caption = text.caption
+        if not self.credit:
+            self.credit = shorten(text.credit, self._meta.get_field("credit").max_length)
+
+    def file_names(self):
+        """Every stored file of the photo: the image and its renditions."""
+        return [self.image.name, *photo_renditions.rendition_files(self.renditions)] if self.image else []
 
 
 @receiver(post_delete, sender=Photo, dispatch_uid="articles.photo.delete_file")
 def delete_photo_file(sender, instance, **kwargs):
-    if instance.image:
-        delete_file_on_commit(instance.image.storage, instance.image.name)
+    for name in instance.file_names():
+        delete_file_on_commit(instance.image.storage, name)
 
 
 def delete_file_on_commit(storage, name):
@@ -433,6 +470,10 @@ def delete_file_on_commit(storage, name):
             logger.exception("Could not delete the unused photo file %s; delete it by hand", name)
 
     transaction.on_commit(delete_unused_file)
+
+
+def shorten(text, max_length):
+    return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"
 
 
 def shorten_file_name(name, max_length):

@@ -3,6 +3,7 @@
 import io
 import itertools
 from datetime import timedelta
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -55,3 +56,9 @@ def make_photo(article, *, position=0, **fields):
     }
     defaults.update(fields)
     return Photo.objects.create(article=article, **defaults)
+
+
+def files_of_photos(media_root, photos=None):
+    """The paths of every file the photos (all by default) refer to: images and renditions, sorted."""
+    photos = Photo.objects.all() if photos is None else photos
+    return sorted(Path(media_root) / name for photo in photos for name in photo.file_names())

@@ -16,7 +16,7 @@ from PIL import Image
 
 from articles.importer import photo_file_problem
 from articles.models import Article, Photo
-from articles.tests.factories import image_bytes, image_upload, make_article, make_photo
+from articles.tests.factories import files_of_photos, image_bytes, image_upload, make_article, make_photo
 from articles.tests.test_admin import ADD_URL, add_photo_rows, story_form
 from articles.validators import MAX_PHOTO_PIXELS
 
@@ -146,7 +146,7 @@ def test_good_photos_are_stored_under_a_name_the_site_makes(admin_client, media_
     assert STORED_NAME.match(photo.image.name)
     assert photo.image.name.endswith("." + extension)
     assert photo.original_name == name
-    assert media_files(media_root) == [Path(media_root) / photo.image.name]
+    assert media_files(media_root) == files_of_photos(media_root, [photo])
 
 
 def test_a_256_byte_file_name_saves_the_story(admin_client, media_root):
@@ -218,7 +218,7 @@ def test_deleting_a_story_removes_its_photo_files(media_root, django_capture_on_
     article = make_article()
     make_photo(article, position=0)
     make_photo(article, position=1)
-    assert len(media_files(media_root)) == 2
+    assert media_files(media_root) == files_of_photos(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         article.delete()
     assert media_files(media_root) == []
@@ -242,7 +242,7 @@ def test_replacing_a_photos_image_in_the_admin_removes_the_old_file(
     photo.refresh_from_db()
     assert photo.original_name == "better.jpg"
     assert not old_path.exists()
-    assert media_files(media_root) == [Path(media_root) / photo.image.name]
+    assert media_files(media_root) == files_of_photos(media_root, [photo])
 
 
 def test_saving_a_photo_without_a_new_image_keeps_its_file(media_root, django_capture_on_commit_callbacks):

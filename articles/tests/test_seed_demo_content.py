@@ -13,6 +13,7 @@ from PIL import Image
 
 from articles.management.commands.seed_demo_content import DEMO_DIR, DEMO_LOGINS, DEMO_STORIES
 from articles.models import Article, Photo, Tag
+from articles.tests.factories import files_of_photos
 
 SEED_HEADLINE = "New business center in Qingdao to boost Sino-Russia ties"
 
@@ -63,8 +64,8 @@ def test_running_twice_gives_the_same_stories_photos_and_tags(django_capture_on_
     assert counts[0] == len(DEMO_STORIES)
     assert "(9 created, 0 updated)" in first_output
     assert "(0 created, 9 updated)" in second_output
-    # The replaced photos' files are gone: one file per photo.
-    assert len([path for path in Path(media_root).rglob("*") if path.is_file()]) == counts[1]
+    # The replaced photos' files are gone: only the current photos' images and renditions are left.
+    assert sorted(path for path in Path(media_root).rglob("*") if path.is_file()) == files_of_photos(media_root)
     assert get_user_model().objects.filter(username__in=DEMO_LOGINS.values()).count() == 3
 
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "reversion",
     "regions",
     "articles",
+    "photos",
 ]
 
 MIDDLEWARE = [
@@ -165,10 +166,46 @@ if not MEDIA_ROOT.is_absolute():
 # web server or object storage in front of MEDIA_URL (see README "Deploying").
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 
+# Photos that passed the upload check, kept while the story form is shown again
+# after an error (photos/forms.py). Never under MEDIA_URL: readers cannot reach them.
+KEPT_UPLOADS_ROOT = env.path("KEPT_UPLOADS_ROOT", default=MEDIA_ROOT.with_name(f"{MEDIA_ROOT.name}-kept-uploads"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "kept_uploads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": KEPT_UPLOADS_ROOT},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Photos in S3-compatible object storage (django-storages) when a bucket is named;
+# credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (read by boto3).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _S3_OPTIONS = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+        # Never overwrite: a regenerated rendition gets a new name, so caches never serve a stale one.
+        "file_overwrite": False,
+        # Every stored name is new, so a file never changes once written.
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3_OPTIONS}
+    STORAGES["kept_uploads"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "location": "kept-uploads",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "object_parameters": {},
+        },
+    }
 
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
@@ -224,7 +261,19 @@ def _origin(url):
 # media are served from another origin (a CDN, object storage), STATIC_URL or
 # MEDIA_URL is an absolute URL and that origin is allowed for what it serves.
 _STATIC_ORIGINS = [o for o in [_origin(STATIC_URL)] if o]
-_MEDIA_ORIGINS = [o for o in [_origin(MEDIA_URL)] if o and o not in _STATIC_ORIGINS]
+def _bucket_origin():
+    """Where photos are served from when they live in a bucket (see STORAGES above)."""
+    if not AWS_STORAGE_BUCKET_NAME:
+        return None
+    options = STORAGES["default"]["OPTIONS"]
+    if options["custom_domain"]:
+        return f"https://{options['custom_domain']}"
+    if options["endpoint_url"]:
+        return _origin(options["endpoint_url"])
+    return f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+
+
+_MEDIA_ORIGINS = [o for o in dict.fromkeys([_origin(MEDIA_URL), _bucket_origin()]) if o and o not in _STATIC_ORIGINS]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -14,6 +14,7 @@ import pytest
 
 from articles.templatetags.articles_tags import absolute_url, excerpt
 from articles.tests.factories import make_article, make_photo
+from photos.pictures import jpeg_rendition
 
 SITE = "https://news.example.com"
 
@@ -53,7 +54,8 @@ def test_absolute_urls_come_from_site_url_not_the_host_header_or_query(client, s
     tags = head_tags(response)
     assert tags["canonical"] == SITE + story.get_absolute_url()
     assert tags["og:url"] == tags["canonical"]
-    assert tags["og:image"] == SITE + photo.image.url
+    # The link preview shows a JPEG rendition (photos/pictures.py), never the stored image.
+    assert tags["og:image"] == SITE + jpeg_rendition(photo, 1200)[0]
     head = response.content.decode().split("</head>", 1)[0]
     assert "1337" not in head and "localhost" not in head and "utm_source" not in head
 
@@ -63,7 +65,7 @@ def test_site_url_with_a_port_is_kept(client, settings, story_with_photo):
     story, photo = story_with_photo
     tags = head_tags(client.get(story.get_absolute_url(), headers={"Host": "localhost:1337"}))
     assert tags["og:url"] == "http://127.0.0.1:8790" + story.get_absolute_url()
-    assert tags["og:image"] == "http://127.0.0.1:8790" + photo.image.url
+    assert tags["og:image"] == "http://127.0.0.1:8790" + jpeg_rendition(photo, 1200)[0]
 
 
 def test_photos_on_object_storage_keep_their_own_address(settings):

@@ -1,0 +1,25 @@
+from django import template
+
+from photos.pictures import jpeg_rendition, picture
+
+register = template.Library()
+
+
+@register.inclusion_tag("photos/_picture.html")
+def picture_of(photo, kind="story", alt=None, lead=False):
+    """
+    A <picture> of the photo's renditions: WebP with a JPEG fallback, width and
+    height against layout shift; lazily loaded unless it is the lead (first on screen).
+    """
+    return {
+        "picture": picture(photo, kind),
+        "alt": photo.alt_text if alt is None else alt,
+        "lead": lead,
+    }
+
+
+@register.simple_tag
+def social_image(photo):
+    """The photo's JPEG for link previews (og:image): its address, width and height."""
+    url, width, height = jpeg_rendition(photo, 1200)
+    return {"url": url, "width": width, "height": height}
