@@ -113,6 +113,7 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         "published_at",
         "tag_list",
         "author",
+        "featured",
     )
     list_display_links = ("headline",)
     list_filter = (
@@ -129,7 +130,7 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     readonly_fields = ("author", "created_at", "updated_at", "revised_at")
     inlines = [PhotoInline, CorrectionInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "make_lead", "remove_lead"]
     save_on_top = True
     # In the order a journalist works: the text, photos (the inline, placed after it by
     # newsroom/admin.css), regions and tags; publishing sits beside them on wide screens.
@@ -426,6 +427,21 @@ def count_message(verb, count):
     """ "Published 1 story.", "Published 3 stories." """
     return f"{verb} {count} {ngettext('story', 'stories', count)}."
 
+
+    @admin.action(description="Make the home page lead (replaces the current lead)", permissions=["publish"])
+    def make_lead(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one story to lead the home page.", messages.ERROR)
+            return
+        article = queryset.get()
+        Article.objects.make_lead(article)
+        note = "" if article.is_published else " It shows there once it is published."
+        self.message_user(request, f"“{article.headline}” now leads the home page.{note}", messages.SUCCESS)
+
+    @admin.action(description="Stop leading the home page (the newest story leads)", permissions=["publish"])
+    def remove_lead(self, request, queryset):
+        count = queryset.filter(featured=True).update(featured=False)
+        self.message_user(request, f"Removed {count} lead story; the newest story leads the home page.", messages.SUCCESS)
 
 # Tags. The project's Tag model replaces taggit's, so taggit's admin is removed; it is
 # imported first so that it is registered by now, whichever app's admin loads first.

@@ -130,7 +130,7 @@ def dateline_parts(text):
                 yield piece.strip(), False
 
 
-def dateline_date(part, bracketed, where_expected=False):
+def dateline_date(part, bracketed, where_expected=False):  # pragma: no mutate (its caller passes all three)
     """
     (date, what else the part says) if the part gives a date as a date line
     does: alone, after a label ("Updated:"), in brackets, or beside a one-word

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Prefetch, Q, Window
 from django.db.models.fields.files import ImageFieldFile
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete
@@ -58,6 +58,23 @@ class ArticleQuerySet(models.QuerySet):
         deferred fields would save only the loaded ones.
         """
         return self.with_relations().defer("body", "body_html")
+
+    def lead_then_latest(self, count):
+        """
+        The home page's top list: the featured story first (when it is in this
+        queryset), then the newest others, `count` in all. One query, using the
+        publication index: the featured story and the newest `count` are the only candidates.
+        """
+        newest = self.order_by("-published_at", "-pk").values("pk")[:count]
+        return self.filter(Q(featured=True) | Q(pk__in=newest)).order_by("-featured", "-published_at", "-pk")[
+            :count
+        ]
+
+    @transaction.atomic
+    def make_lead(self, article):
+        """Feature `article` as the home page lead, replacing the current one (there is at most one)."""
+        Article.objects.filter(featured=True).exclude(pk=article.pk).update(featured=False)
+        Article.objects.filter(pk=article.pk).update(featured=True)
 
     def latest_by_region(self, per_region=3):
         """
@@ -246,6 +263,14 @@ class Article(models.Model):
         "so a re-import can tell the newsroom's edits and a different story from a refreshed page.",
     )
 
+    featured = models.BooleanField(
+        "home page lead",
+        default=False,
+        editable=False,
+        help_text="Shown first and largest on the home page while it is published. "
+        "Set with the story list's action; featuring a story replaces the previous lead.",
+    )
+
     tags = TaggableManager(through=TaggedArticle, blank=True)
 
     objects = ArticleQuerySet.as_manager()
@@ -261,6 +286,11 @@ class Article(models.Model):
             ("tag_article", "Can change the tags of any story"),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["featured"], condition=Q(featured=True), name="article_one_home_page_lead"
+            )
+        ]
 
     def __str__(self):
         return self.headline

@@ -32,7 +32,7 @@ class HomeView(TemplateView):
             (region, by_region[region.pk]) for region in Region.objects.all() if region.pk in by_region
         ]
         return super().get_context_data(
-            latest_articles=published.for_listing()[:HOME_LATEST_COUNT],
+            latest_articles=published.for_listing().lead_then_latest(HOME_LATEST_COUNT),
             region_sections=region_sections,
             **kwargs,
         )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0020_photo_renditions'),
+        ('articles', '0025_home_lead'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

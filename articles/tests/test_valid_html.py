@@ -43,6 +43,7 @@ def reader_pages(story):
         "archive-month": f"/archive/{day.year}/{day.month}/",
         "archive-day": f"/archive/{day.year}/{day.month}/{day.day}/",
         "corrections": "/corrections/",
+        "search": "/search/?q=tea",
         "not-found": "/stories/no-such-story/",
     }
 

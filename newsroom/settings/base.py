@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "regions",
     "articles",
     "photos",
+    "search",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

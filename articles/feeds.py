@@ -1,0 +1,135 @@
+"""RSS and Atom feeds of the newest published stories: the whole site, a region, a tag."""
+
+import copy
+import mimetypes
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+
+from newsroom.site_url import absolute_url
+from regions.models import Region
+
+from .models import Article, TaggedArticle
+
+FEED_SIZE = 20
+
+
+class ArticleFeed(Feed):
+    """The newest published stories, each with its summary, regions, tags and lead photo."""
+
+    def __call__(self, request, *args, **kwargs):
+        # One Feed instance serves every request; a copy per request may keep it,
+        # so the item hooks can make absolute photo URLs.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        return self.articles(obj).for_listing()[:FEED_SIZE]
+
+    def link(self, obj):
+        return absolute_url(self.page_url(obj), self.request)
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        return article.summary
+
+    def item_link(self, article):
+        return absolute_url(article.get_absolute_url(), self.request)
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return article.byline.removeprefix("By ").strip() or None
+
+    def item_categories(self, article):
+        return [region.name for region in article.regions.all()] + [tag.name for tag in article.tags.all()]
+
+    def item_enclosures(self, article):
+        photo = article.lead_photo
+        if photo is None:
+            return []
+        try:
+            length = photo.image.size
+        except OSError:
+            # A photo missing from storage must not take the whole feed down;
+            # 0 is the conventional "unknown length".
+            length = 0
+        mime_type = mimetypes.guess_type(photo.image.name)[0] or "image/jpeg"
+        return [Enclosure(absolute_url(photo.image.url, self.request), str(length), mime_type)]
+
+
+class LatestArticlesFeed(ArticleFeed):
+    description = "The latest news from Qingdao's districts and counties."
+
+    def title(self, obj):
+        return settings.SITE_NAME
+
+    def page_url(self, obj):
+        return reverse("articles:home")
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class RegionFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Region, slug=slug)
+
+    def articles(self, region):
+        return Article.objects.published().filter(regions=region)
+
+    def title(self, region):
+        return f"{region.name} · {settings.SITE_NAME}"
+
+    def description(self, region):
+        return region.description or f"News from {region.name}, Qingdao."
+
+    def page_url(self, region):
+        return region.get_absolute_url()
+
+
+class RegionAtomFeed(RegionFeed):
+    feed_type = Atom1Feed
+    subtitle = RegionFeed.description
+
+
+class TagFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        tag = get_object_or_404(TaggedArticle.tag_model(), slug=slug)
+        # As on the tag's page: a tag used only on unpublished stories does not exist for readers.
+        if not Article.objects.published().filter(tags=tag).exists():
+            raise Http404("No published story has this tag.")
+        return tag
+
+    def articles(self, tag):
+        return Article.objects.published().filter(tags=tag)
+
+    def title(self, tag):
+        return f"{tag.name} · {settings.SITE_NAME}"
+
+    def description(self, tag):
+        return f"Stories tagged {tag.name}."
+
+    def page_url(self, tag):
+        return reverse("articles:tag-detail", kwargs={"slug": tag.slug})
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = TagFeed.description

@@ -1,0 +1,152 @@
+"""RSS and Atom feeds: the site, each region, each tag."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.tests.factories import make_article, make_photo
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def rss_items(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    return channel, channel.findall("item")
+
+
+def atom_entries(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    return feed, feed.findall(f"{ATOM}entry")
+
+
+@pytest.fixture
+def laoshan():
+    return Region.objects.get(slug="laoshan")
+
+
+def test_site_rss_items_carry_summary_link_and_lead_photo(client, laoshan):
+    story = make_article(
+        headline="Tea harvest", summary="Picking began <early>.", byline="By Zhang Yi", regions=[laoshan], tags=["tea"]
+    )
+    make_photo(story, position=0)
+    make_photo(story, position=1)
+    make_article(headline="No photo")
+
+    channel, items = rss_items(client, "/feed/")
+
+    assert channel.findtext("title") == "Qingdao City News"
+    assert channel.findtext("link") == "http://testserver/"
+    assert [item.findtext("title") for item in items] == ["No photo", "Tea harvest"]
+    item = items[1]
+    assert item.findtext("link") == f"http://testserver{story.get_absolute_url()}"
+    assert item.findtext("description") == "Picking began <early>."
+    assert sorted(c.text for c in item.findall("category")) == ["Laoshan", "tea"]
+    enclosures = item.findall("enclosure")
+    assert len(enclosures) == 1  # the lead photo only
+    lead = story.lead_photo
+    assert enclosures[0].get("url") == f"http://testserver{lead.image.url}"
+    assert enclosures[0].get("type") == "image/jpeg"
+    assert int(enclosures[0].get("length")) == lead.image.size
+    assert items[0].find("enclosure") is None
+
+
+def test_site_atom_feed(client):
+    story = make_article(headline="Ferry news", summary="More sailings.")
+    make_photo(story)
+    feed, entries = atom_entries(client, "/feed/atom/")
+    assert feed.findtext(f"{ATOM}title") == "Qingdao City News"
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Ferry news"]
+    assert entries[0].findtext(f"{ATOM}summary") == "More sailings."
+    links = {link.get("rel"): link.get("href") for link in entries[0].findall(f"{ATOM}link")}
+    assert links["alternate"] == f"http://testserver{story.get_absolute_url()}"
+    assert links["enclosure"].startswith("http://testserver/media/photos/")
+
+
+def test_region_feeds_list_only_that_regions_stories(client, laoshan):
+    make_article(headline="Laoshan story", regions=[laoshan])
+    make_article(headline="Jimo story", regions=[Region.objects.get(slug="jimo")])
+    channel, items = rss_items(client, "/regions/laoshan/feed/")
+    assert channel.findtext("title") == "Laoshan · Qingdao City News"
+    assert channel.findtext("link") == "http://testserver/regions/laoshan/"
+    assert [item.findtext("title") for item in items] == ["Laoshan story"]
+    _, entries = atom_entries(client, "/regions/laoshan/feed/atom/")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Laoshan story"]
+
+
+def test_tag_feeds(client):
+    make_article(headline="Tagged story", tags=["Tea"])
+    make_article(headline="Untagged story")
+    channel, items = rss_items(client, "/tags/tea/feed/")
+    assert channel.findtext("title") == "Tea · Qingdao City News"
+    assert [item.findtext("title") for item in items] == ["Tagged story"]
+    _, entries = atom_entries(client, "/tags/tea/feed/atom/")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Tagged story"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/regions/atlantis/feed/", "/tags/no-such-tag/feed/", "/tags/secret/feed/", "/tags/secret/feed/atom/"]
+)
+def test_unknown_regions_and_tags_used_only_on_drafts_have_no_feed(client, url):
+    make_article(headline="Embargoed", tags=["secret"], published=False)
+    assert client.get(url).status_code == 404
+
+
+def test_feeds_hold_the_newest_twenty(client):
+    for n in range(25):
+        make_article(headline=f"Story {n}", days_ago=n + 1)
+    _, items = rss_items(client, "/feed/")
+    assert [item.findtext("title") for item in items] == [f"Story {n}" for n in range(20)]
+
+
+def test_pages_link_their_feeds(client, laoshan):
+    make_article(regions=[laoshan], tags=["tea"])
+    home = client.get("/").content.decode()
+    assert '<link rel="alternate" type="application/rss+xml" title="Qingdao City News (RSS)" href="/feed/">' in home
+    assert 'type="application/atom+xml" title="Qingdao City News (Atom)" href="/feed/atom/"' in home
+    region = client.get("/regions/laoshan/").content.decode()
+    assert 'rel="alternate" type="application/rss+xml" title="Laoshan · Qingdao City News (RSS)" href="/regions/laoshan/feed/"' in region
+    assert 'href="/regions/laoshan/feed/atom/"' in region
+    assert '<a href="/regions/laoshan/feed/" type="application/rss+xml">Follow Laoshan (RSS feed)</a>' in region
+    tag = client.get("/tags/tea/").content.decode()
+    assert 'href="/tags/tea/feed/"' in tag and 'href="/tags/tea/feed/atom/"' in tag
+
+
+def test_feed_addresses_use_site_url_when_set(client, settings):
+    settings.SITE_URL = "https://news.example.com"
+    story = make_article()
+    make_photo(story)
+    channel, items = rss_items(client, "/feed/")
+    assert channel.findtext("link") == "https://news.example.com/"
+    assert items[0].findtext("link") == f"https://news.example.com{story.get_absolute_url()}"
+    assert items[0].find("enclosure").get("url").startswith("https://news.example.com/media/")
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/regions/laoshan/feed/", "/tags/tea/feed/"])
+def test_feeds_make_a_fixed_number_of_queries(client, laoshan, url):
+    def fill(count):
+        for _ in range(count):
+            story = make_article(regions=[laoshan], tags=["tea", "more"])
+            make_photo(story)
+
+    fill(3)
+    few = queries(client, url)
+    fill(27)
+    assert queries(client, url) == few
+    assert few <= 6

@@ -1,0 +1,92 @@
+"""
+`manage.py import_articles`: what it tells the editor, line by line, and dry
+runs that honour --force and --replace (test_importer.py covers the import itself).
+"""
+
+import pytest
+from django.core.management import CommandError
+
+from articles.models import Article
+from articles.tests.test_importer import (  # noqa: F401 (fixtures)
+    SEED_NAME,
+    media_root,
+    page,
+    run_import,
+    seed_folder,
+    two_folders,
+    write_page,
+    write_photo,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_report_of_a_story_names_its_regions_date_line_paragraphs_and_photo(seed_folder):
+    stdout, _ = run_import(seed_folder / SEED_NAME)
+
+    assert stdout.splitlines()[1:3] == [
+        "  no region named: imported as city-wide",
+        "  chinadaily.com.cn | 2025-05-26 00:00; 5 paragraphs, 1 photo",
+    ]
+
+
+@pytest.mark.parametrize(
+    "photo_lines, photo_files, count",
+    [
+        ([], [], "0 photos"),
+        (["a.jpg", "b.jpg"], ["a.jpg", "b.jpg"], "2 photos"),
+        (["a.jpg", "b.jpg"], ["a.jpg"], "1 of 2 photos"),
+    ],
+)
+def test_the_report_counts_the_photos_found_of_those_the_page_names(tmp_path, photo_lines, photo_files, count):
+    for name in photo_files:
+        write_photo(tmp_path, name)
+    path = write_page(tmp_path, "story.txt", page("A story", "(x) | 2025-05-26", "Body.", *photo_lines))
+
+    stdout, _ = run_import(path)
+
+    assert "  x | 2025-05-26 00:00; 1 paragraphs, " + count in stdout.splitlines()
+
+
+def test_every_unknown_region_is_named(tmp_path):
+    path = write_page(tmp_path, "story.txt", page())
+
+    with pytest.raises(CommandError, match=r"^Unknown region 'atlantis', 'lemuria'\. Valid region slugs: laixi, "):
+        run_import(path, "--region", "atlantis", "--region", "laixi", "--region", "lemuria")
+
+
+def test_a_dry_run_with_force_would_update_a_story_edited_in_the_newsroom(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+    Article.objects.update(headline="Novosibirsk opens a business centre in Qingdao")
+
+    stdout, stderr = run_import(seed_folder / SEED_NAME, "--dry-run", "--force")
+
+    assert 'Would update "New business center in Qingdao to boost Sino-Russia ties"' in stdout
+    assert "(0 new, 1 updates, 0 skipped)" in stdout
+    assert stderr == ""
+    assert Article.objects.get().headline == "Novosibirsk opens a business centre in Qingdao"
+
+
+def test_a_dry_run_with_replace_would_overwrite_a_page_saved_over_with_another_story(two_folders):
+    laoshan, jimo = two_folders
+    run_import(laoshan)
+    laoshan.write_text(jimo.read_text(encoding="utf-8"), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="--replace"):
+        run_import(laoshan, "--dry-run")
+    stdout, _ = run_import(laoshan, "--dry-run", "--replace")
+
+    assert 'Would update "Jimo old town lights its lanterns"' in stdout
+    assert Article.objects.get().headline == "Laoshan tea growers begin spring harvest"
+
+
+def test_a_skipped_story_is_reported_with_how_to_refresh_it(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+    Article.objects.update(byline="By an editor")
+
+    _, stderr = run_import(seed_folder / SEED_NAME)
+
+    assert stderr.splitlines() == [
+        f"Skipped {seed_folder / SEED_NAME}: edited in the newsroom since the last import (byline); "
+        "--force to refresh it from the page"
+    ]
