@@ -422,12 +422,6 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         moved = self.move_stories(request, published, Article.Status.UNPUBLISHED)
         self.message_user(request, count_message("Unpublished", len(moved)), messages.SUCCESS)
 
-
-def count_message(verb, count):
-    """ "Published 1 story.", "Published 3 stories." """
-    return f"{verb} {count} {ngettext('story', 'stories', count)}."
-
-
     @admin.action(description="Make the home page lead (replaces the current lead)", permissions=["publish"])
     def make_lead(self, request, queryset):
         if queryset.count() != 1:
@@ -442,6 +436,12 @@ def count_message(verb, count):
     def remove_lead(self, request, queryset):
         count = queryset.filter(featured=True).update(featured=False)
         self.message_user(request, f"Removed {count} lead story; the newest story leads the home page.", messages.SUCCESS)
+
+
+def count_message(verb, count):
+    """ "Published 1 story.", "Published 3 stories." """
+    return f"{verb} {count} {ngettext('story', 'stories', count)}."
+
 
 # Tags. The project's Tag model replaces taggit's, so taggit's admin is removed; it is
 # imported first so that it is registered by now, whichever app's admin loads first.
