@@ -1,4 +1,4 @@
-"""On a 360 px phone the region menu (one row, scrolling sideways) works and nothing is wider than the screen."""
+"""On a 360 px phone the region menu (one row, scrolling sideways) works and nothing overflows."""
 
 from urllib.parse import urlsplit
 
