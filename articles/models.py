@@ -37,6 +37,10 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def scheduled(self, now=None):
+        """Stories marked published whose publication time has not come yet."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
     def needing_review(self):
         """Stories submitted by their authors and waiting for an editor."""
         return self.filter(status=Article.Status.IN_REVIEW)
@@ -419,6 +423,12 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
 
+    def reserved_slugs(self, prefix):
+        """Slugs never made for a story: former addresses that now redirect (articles/redirects.py)."""
+        from .redirects import reserved_slugs
+
+        return reserved_slugs(prefix)
+
     @property
     def is_published(self):
         return self.is_published_at(timezone.now())
@@ -643,3 +653,23 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction, {timezone.localtime(self.created_at):%d %B %Y}: {self.text[:60]}"
+
+
+class PendingChange(models.Model):
+    """
+    Changes to a published story held back from readers (articles/pending.py): readers
+    keep the live story until an editor publishes these or discards them.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="pending_change")
+    content = models.JSONField(help_text="The story's reader-facing fields as they will be once published.")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "pending change"
+
+    def __str__(self):
+        return f"Pending changes to “{self.article}”"

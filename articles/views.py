@@ -2,11 +2,20 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
-from django.views.generic import DayArchiveView, DetailView, ListView, MonthArchiveView, TemplateView, YearArchiveView
+from django.views.generic import (
+    ArchiveIndexView,
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
 
 from regions.models import Region
 
 from .models import Article, Correction, Tag, TagRedirect
+from .pending import show_pending
 from .preview import story_for_token
 
 HOME_LATEST_COUNT = 10
@@ -109,8 +118,15 @@ class ArticleArchiveMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period, title_format = self.period
-        context["archive_title"] = date_format(context[period], title_format)
+        context["archive_title"] = date_format(context[period], title_format) if period else "Archive"
         return context
+
+
+class ArticleArchiveIndexView(ArticleArchiveMixin, ArchiveIndexView):
+    """/archive/, linked from every page's footer: the years with stories, then the newest stories."""
+
+    period = (None, None)
+    allow_empty = True
 
 
 class ArticleYearArchiveView(ArticleArchiveMixin, YearArchiveView):
@@ -140,7 +156,10 @@ class PreviewView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_object(self, queryset=None):
-        return story_for_token(self.kwargs["token"])
+        story = story_for_token(self.kwargs["token"])
+        # A published story's pending change is what the link is for (articles/pending.py).
+        story.showing_pending = show_pending(story)
+        return story
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

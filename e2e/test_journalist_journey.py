@@ -62,6 +62,8 @@ def test_journalist_publishes_a_story_with_two_photos(browser_page, step, journa
         page.fill("#id_summary", SUMMARY)
         page.fill("#id_body", "\n\n".join(PARAGRAPHS))
         page.fill("#id_byline", "By Zhang Yi")
+        # Slug and source are rarely changed, so their box is folded.
+        page.get_by_text("Address and source", exact=True).click()
         page.fill("#id_source", "chinadaily.com.cn")
         regions = page.locator("#id_regions")
         for name in REGIONS:
@@ -96,7 +98,7 @@ def test_journalist_publishes_a_story_with_two_photos(browser_page, step, journa
         navigate(page, watch, save.click, "save the story")
         success = page.locator("ul.messagelist li.success")
         assert success.count() == 1, page.locator("ul.messagelist").all_inner_texts() or page.content()[:2000]
-        assert re.search(rf"The story .{re.escape(HEADLINE)}. was added successfully", success.inner_text())
+        assert re.search(rf"“{re.escape(HEADLINE)}” is published — view on site", success.inner_text())
         assert page.url.endswith("/admin/articles/article/"), page.url
         shoot(page, "journalist", "admin-after-save")
 
