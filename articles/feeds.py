@@ -1,6 +1,5 @@
 """RSS and Atom feeds of the newest published stories: the whole site, a region, a tag."""
 
-import copy
 import mimetypes
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
 from newsroom.site_url import absolute_url
+from photos.pictures import jpeg_rendition_file
 from regions.models import Region
 
 from .models import Article, TaggedArticle
@@ -21,13 +21,6 @@ FEED_SIZE = 20
 class ArticleFeed(Feed):
     """The newest published stories, each with its summary, regions, tags and lead photo."""
 
-    def __call__(self, request, *args, **kwargs):
-        # One Feed instance serves every request; a copy per request may keep it,
-        # so the item hooks can make absolute photo URLs.
-        feed = copy.copy(self)
-        feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
-
     def articles(self, obj):
         return Article.objects.published()
 
@@ -35,7 +28,7 @@ class ArticleFeed(Feed):
         return self.articles(obj).for_listing()[:FEED_SIZE]
 
     def link(self, obj):
-        return absolute_url(self.page_url(obj), self.request)
+        return absolute_url(self.page_url(obj))
 
     def item_title(self, article):
         return article.headline
@@ -44,7 +37,7 @@ class ArticleFeed(Feed):
         return article.summary
 
     def item_link(self, article):
-        return absolute_url(article.get_absolute_url(), self.request)
+        return absolute_url(article.get_absolute_url())
 
     def item_pubdate(self, article):
         return article.published_at
@@ -62,14 +55,17 @@ class ArticleFeed(Feed):
         photo = article.lead_photo
         if photo is None:
             return []
+        # The rendition readers get (as og:image), never the stored original.
+        name, _, _ = jpeg_rendition_file(photo, 1200)
+        storage = photo.image.storage
         try:
-            length = photo.image.size
+            length = storage.size(name)
         except OSError:
             # A photo missing from storage must not take the whole feed down;
             # 0 is the conventional "unknown length".
             length = 0
-        mime_type = mimetypes.guess_type(photo.image.name)[0] or "image/jpeg"
-        return [Enclosure(absolute_url(photo.image.url, self.request), str(length), mime_type)]
+        mime_type = mimetypes.guess_type(name)[0] or "image/jpeg"
+        return [Enclosure(absolute_url(storage.url(name)), str(length), mime_type)]
 
 
 class LatestArticlesFeed(ArticleFeed):

@@ -9,6 +9,8 @@ may be split over the lines or paragraphs after the headline), then body
 paragraphs and photos. A photo is a paragraph holding only an image file name
 ("27-QD-1.jpg"); the paragraph after it is its caption, ending with the credit
 in brackets ("... on May 23. [Photo provided to chinadaily.com.cn]").
+A page's old address is recorded as a redirect to its story, so links to the
+old site's page keep working (articles/redirects.py).
 
 Reading is pure (text in, ParsedArticle out, or MalformedFile naming the line),
 so every file of a batch can be checked before anything is written. Writing
@@ -36,6 +38,7 @@ from django.utils import timezone
 from . import richtext
 from .datelines import OLD_SITE_TIME_ZONE, is_dateline_without_date, parse_dateline
 from .models import PHOTO_EXTENSIONS, Article, Photo
+from .redirects import record_old_address
 from .validators import PhotoRejected, check_photo_file
 
 logger = logging.getLogger(__name__)
@@ -105,6 +108,8 @@ class ParsedArticle:
     summary: str = ""
     # Keys an earlier import may have filed the same page under, weakest last.
     older_keys: tuple = ()
+    # The page's address on the old site ("URL:" line or --url-map), redirected to the story.
+    old_address: str = ""
 
     @property
     def text_naming_regions(self):
@@ -124,14 +129,18 @@ PAGE_FIELD = re.compile(r"^(?P<name>url|summary)\s*:\s*(?P<value>.*)$", re.IGNOR
 MAX_DATELINE_PARAGRAPHS = 3
 
 
-def parse_article_file(path):
+def parse_article_file(path, old_address=None):
     """
     Read one saved page. Raises MalformedFile for a page that is not a story,
     and OSError (left to the caller) when the file cannot be opened at all.
+    `old_address` is the page's address on the old site when given apart from
+    the page (import_articles --url-map).
     """
     path = Path(path)
     text = decode_saved_page(path.read_bytes(), str(path))
-    return parse_article_text(text, file_name=str(path), file_key=file_key(path), legacy_key=path.stem)
+    return parse_article_text(
+        text, file_name=str(path), file_key=file_key(path), legacy_key=path.stem, old_address=old_address
+    )
 
 
 def file_key(path):
@@ -168,7 +177,7 @@ def decode_saved_page(data, file_name):
         ) from None
 
 
-def parse_article_text(text, file_name, file_key, legacy_key=None):
+def parse_article_text(text, file_name, file_key, legacy_key=None, old_address=None):
     """
     The story in a saved page's text; MalformedFile if the page is not one.
 
@@ -197,6 +206,12 @@ def parse_article_text(text, file_name, file_key, legacy_key=None):
         page_fields.update([found])
         rest = rest[1:]
 
+    if old_address:
+        given = page_field(Paragraph(f"URL: {old_address}", 1), f"{file_name} (--url-map)")[1]
+        if page_fields.setdefault("url", given) != given:
+            raise MalformedFile(
+                file_name, 1, f'the page\'s URL line says {page_fields["url"]} but --url-map gives {given}'
+            )
     body, photos = split_body_and_photos(rest, fallback_alt_text=f"Photo: {headline}")
     keys = [url_key(page_fields["url"])] if "url" in page_fields else []
     keys += [key for key in (file_key, legacy_key) if key and key not in keys]
@@ -215,6 +230,7 @@ def parse_article_text(text, file_name, file_key, legacy_key=None):
         body=body,
         photos=tuple(photos),
         summary=page_fields.get("summary") or summary_from_body(body),
+        old_address=page_fields.get("url", ""),
     )
 
 
@@ -711,6 +727,8 @@ def import_article(
             }
             article.imported_at = timezone.now()
             article.save(update_fields=["import_record", "imported_at"])
+            if parsed.old_address:
+                record_old_address(article, parsed.old_address)
             transaction.on_commit(partial(committed.append, True))
     except BaseException:
         # Whatever stopped the import before it committed (an error, Ctrl-C),

@@ -18,15 +18,13 @@ from .models import Article, TaggedArticle
 
 
 class SiteUrlSitemap(Sitemap):
-    """Addresses on settings.SITE_URL when it is set, else on the request's host."""
+    """Addresses on settings.SITE_URL, never the request's Host header."""
 
     def get_protocol(self, protocol=None):
-        origin = site_origin()
-        return urlsplit(origin).scheme if origin else super().get_protocol(protocol)
+        return urlsplit(site_origin()).scheme
 
     def get_domain(self, site=None):
-        origin = site_origin()
-        return urlsplit(origin).netloc if origin else super().get_domain(site)
+        return urlsplit(site_origin()).netloc
 
 
 class ArticleSitemap(SiteUrlSitemap):

@@ -1,9 +1,11 @@
 """
-Absolute addresses for feeds, sitemaps, robots.txt and structured data.
+Absolute addresses for canonical links, link previews, feeds, sitemaps,
+robots.txt and structured data.
 
-settings.SITE_URL (e.g. "https://news.example.com"), when set, is the site's
-public origin: behind a proxy the request may name another host or scheme.
-Without it, the request's own scheme and host are used.
+settings.SITE_URL (e.g. "https://news.example.com", required in every settings
+module) is the site's public origin. The request's Host header is never used:
+a client chooses it (and may add a port), and behind a proxy it may name
+another host.
 """
 
 from urllib.parse import urlsplit
@@ -11,19 +13,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 
-def site_origin(request=None):
-    """ "https://news.example.com": SITE_URL, else the request's origin, else "" (no request)."""
-    configured = getattr(settings, "SITE_URL", "") or ""
-    if configured:
-        parts = urlsplit(configured)
-        return f"{parts.scheme}://{parts.netloc}"
-    if request is not None:
-        return f"{request.scheme}://{request.get_host()}"
-    return ""
+def site_origin():
+    """ "https://news.example.com": the scheme and host of SITE_URL."""
+    parts = urlsplit(settings.SITE_URL)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
-def absolute_url(url, request=None):
-    """`url` (a path such as get_absolute_url() or a media URL) made absolute; absolute URLs pass through."""
+def absolute_url(url):
+    """`url` (a path such as get_absolute_url() or a media URL) on SITE_URL; absolute URLs (a CDN) pass through."""
+    url = str(url)
     if urlsplit(url).scheme:
         return url
-    return site_origin(request) + url
+    return site_origin() + url

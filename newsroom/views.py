@@ -46,16 +46,16 @@ def robots_txt(request):
         f"Disallow: {reverse('admin:index')}",
         f"Disallow: {reverse('search:search')}",
         "",
-        f"Sitemap: {absolute_url(reverse('sitemap'), request)}",
-        f"Sitemap: {absolute_url(reverse('news-sitemap'), request)}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('news-sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def sitemap_index(request, **kwargs):
-    """Django's sitemap index, with its page addresses on SITE_URL when that is set."""
+    """Django's sitemap index, with its page addresses on SITE_URL."""
     response = sitemap_views.index(request, **kwargs)
-    origin = site_origin(request)
+    origin = site_origin()
     response.context_data["sitemaps"] = [
         SitemapIndexItem(origin + _path_and_query(item.location), item.last_mod)
         for item in response.context_data["sitemaps"]

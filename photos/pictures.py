@@ -46,12 +46,18 @@ def picture(photo, kind="story"):
     )
 
 
-def jpeg_rendition(photo, max_width):
-    """(url, width, height) of the largest JPEG rendition at most max_width wide, else of the stored image."""
+def jpeg_rendition_file(photo, max_width):
+    """(stored name, width, height) of the largest JPEG rendition at most max_width wide, else of the stored image."""
     entries = [entry for entry in (photo.renditions or {}).get("sizes", []) if entry["width"] <= max_width]
     if not entries:
         entries = (photo.renditions or {}).get("sizes", [])[:1]
     if not entries:
-        return photo.image.url, photo.image_width, photo.image_height
+        return photo.image.name, photo.image_width, photo.image_height
     entry = entries[-1]
-    return photo.image.storage.url(entry["jpeg"]), entry["width"], entry["height"]
+    return entry["jpeg"], entry["width"], entry["height"]
+
+
+def jpeg_rendition(photo, max_width):
+    """(url, width, height) of the largest JPEG rendition at most max_width wide, else of the stored image."""
+    name, width, height = jpeg_rendition_file(photo, max_width)
+    return photo.image.storage.url(name), width, height

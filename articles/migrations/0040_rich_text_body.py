@@ -53,7 +53,7 @@ def bodies_to_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0025_home_lead")]
+    dependencies = [("articles", "0060_pending_changes")]
 
     operations = [
         migrations.AlterField(

@@ -1,22 +1,16 @@
 import unicodedata
-from urllib.parse import urljoin
 
 from django import template
-from django.conf import settings
 
 from articles.models import Article
+from newsroom import site_url
 
 register = template.Library()
 
 
-@register.filter
-def absolute_url(url):
-    """
-    `url` (a path such as "/stories/x/", or already absolute, e.g. on a CDN) as an
-    absolute URL on the configured SITE_URL. Never the request's Host header, which
-    a client chooses (and may carry a port), nor its query string.
-    """
-    return urljoin(settings.SITE_URL + "/", str(url))
+# `url` (a path such as "/stories/x/", or already absolute, e.g. on a CDN) on SITE_URL:
+# never the request's Host header, which a client chooses, nor its query string.
+register.filter("absolute_url", site_url.absolute_url)
 
 
 def _columns(char):
@@ -65,3 +59,12 @@ def more_stories(article, count=5):
         "region": region,
         "stories": stories.only("headline", "slug", "published_at")[:count],
     }
+
+
+@register.inclusion_tag("articles/_related_stories.html")
+def related_stories(article, count=5):
+    """
+    Published stories sharing the most tags with the story (ties: same region, then
+    newest); see ArticleQuerySet.related_to. One query, none for an untagged story.
+    """
+    return {"stories": Article.objects.published().related_to(article, count=count)}

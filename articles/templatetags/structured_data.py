@@ -13,8 +13,8 @@ register = template.Library()
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.simple_tag(takes_context=True)
-def article_json_ld(context, article):
+@register.simple_tag
+def article_json_ld(article):
     """<script type="application/ld+json"> with the story's NewsArticle data (not run: CSP allows no inline script)."""
-    data = json.dumps(news_article(article, context.get("request")), cls=DjangoJSONEncoder, ensure_ascii=False)
+    data = json.dumps(news_article(article), cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data.translate(_SCRIPT_ESCAPES)))

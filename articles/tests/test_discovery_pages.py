@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
-from newsroom import urls as site_urls
 from articles.tests.factories import make_article, make_photo
+from newsroom import urls as site_urls
+from photos.pictures import jpeg_rendition
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,9 @@ def test_story_page_has_news_article_json_ld_with_googles_fields(client):
     assert data["description"] == "Early picking."
     url = f"http://testserver{story.get_absolute_url()}"
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
-    assert data["image"] == [f"http://testserver{photo.image.url}" for photo in photos]
+    # The 1200 px renditions readers get (as og:image), never the stored originals.
+    assert data["image"] == [f"http://testserver{jpeg_rendition(photo, 1200)[0]}" for photo in photos]
+    assert all("/media/renditions/" in url for url in data["image"])
     assert parse_datetime(data["datePublished"]) == story.published_at
     assert parse_datetime(data["dateModified"]) == Article.objects.get(pk=story.pk).updated_at
     assert data["author"] == [{"@type": "Person", "name": "Zhang Yi"}]

@@ -42,7 +42,10 @@ def test_a_live_story_seen_by_staff_has_no_preview_banner(editor_client):
 
 
 def test_story_page_query_count_is_pinned(client, django_assert_num_queries):
-    """The story; its regions, tags, photos, corrections (a query each); "More from" in one; the navigation."""
+    """
+    The story; its regions, tags, photos, corrections (a query each); related stories in
+    one; "More from" in one; the navigation.
+    """
     laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
     for _ in range(4):
         other = make_article(regions=[laoshan], tags=["tea"])
@@ -51,6 +54,6 @@ def test_story_page_query_count_is_pinned(client, django_assert_num_queries):
     make_photo(story, position=0)
     make_photo(story, position=1)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(story.get_absolute_url())
     assert response.status_code == 200

@@ -347,7 +347,7 @@ def test_publish_action_runs_the_editorial_checks(client, editor):
         CHANGELIST, {"action": "publish", "_selected_action": [ready.pk, no_summary.pk]}, follow=True
     )
     page = response.content.decode()
-    assert "Published 1 stories." in page
+    assert "Published 1 story." in page
     assert "Not published, “Missing its summary”: A summary is needed" in page
     ready.refresh_from_db(), no_summary.refresh_from_db()
     assert ready.is_published and no_summary.status == Status.DRAFT

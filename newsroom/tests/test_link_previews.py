@@ -12,8 +12,9 @@ import re
 
 import pytest
 
-from articles.templatetags.articles_tags import absolute_url, excerpt
+from articles.templatetags.articles_tags import excerpt
 from articles.tests.factories import make_article, make_photo
+from newsroom.site_url import absolute_url
 from photos.pictures import jpeg_rendition
 
 SITE = "https://news.example.com"

@@ -23,6 +23,8 @@ function readForm(form) {
     if (field.type === "checkbox" || field.type === "radio") {
       if (field.checked) (values[field.name] ||= []).push(field.value)
       else values[field.name] ||= []
+    } else if (field.type === "select-multiple") {
+      values[field.name] = Array.from(field.selectedOptions, (option) => option.value)
     } else {
       values[field.name] = field.value
     }
@@ -35,10 +37,22 @@ function writeForm(form, values) {
     if (!(field.name in values)) continue
     const value = values[field.name]
     if (field.type === "checkbox" || field.type === "radio") field.checked = value.includes(field.value)
+    else if (field.type === "select-multiple") restoreChoices(field, value)
     else field.value = value
     field.dispatchEvent(new Event("input", { bubbles: true }))
     field.dispatchEvent(new CustomEvent("story:restored"))
   }
+}
+
+// A multiple choice (the tags): options typed as new tags are put back too.
+function restoreChoices(select, chosen) {
+  for (const value of chosen) {
+    if (!Array.from(select.options).some((option) => option.value === value)) {
+      select.append(new Option(value, value))
+    }
+  }
+  for (const option of select.options) option.selected = chosen.includes(option.value)
+  select.dispatchEvent(new Event("change", { bubbles: true }))
 }
 
 const sameValues = (a, b) => JSON.stringify(a) === JSON.stringify(b)
