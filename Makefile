@@ -8,12 +8,19 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e test-postgres serve serve-smoke scale-smoke bench bench-quick mutate collectstatic setup setup-dev browser migrations-check ci clean
+.PHONY: run test test-e2e test-postgres serve serve-smoke scale-smoke bench bench-quick mutate collectstatic setup setup-dev browser \
+	vnu migrations-check ci clean
 
 # Debian's packages the targets need outside .venv, installed once by
 # bin/ensure-debian-packages (apt-get as root; otherwise it prints the command).
 BROWSER_PACKAGES := chromium=/usr/bin/chromium fonts-noto-cjk
 ENSURE := bin/ensure-debian-packages
+
+# The Nu Html Checker (vnu.jar) that the markup test runs over the reader pages
+# (articles/tests/test_valid_html.py), from the validator project's npm package
+# (npm checks its integrity); it needs Java.
+VNU_VERSION := 26.9.27
+VNU_DIR := $(VENV)/vnu
 
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || $(ENSURE) python3-venv
@@ -28,7 +35,17 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 setup: $(VENV)/.runtime
 
-setup-dev: $(VENV)/.dev
+$(VNU_DIR)/.version-$(VNU_VERSION):
+	@$(ENSURE) default-jre-headless=/usr/bin/java npm=/usr/bin/npm
+	rm -rf $(VNU_DIR) && mkdir -p $(VNU_DIR)
+	cd $(VNU_DIR) && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && \
+		tar xzf vnu-jar-$(VNU_VERSION).tgz package/build/dist/vnu.jar && \
+		mv package/build/dist/vnu.jar vnu.jar && rm -rf package vnu-jar-$(VNU_VERSION).tgz
+	touch $@
+
+vnu: $(VNU_DIR)/.version-$(VNU_VERSION)
+
+setup-dev: $(VENV)/.dev vnu
 
 # manage.py uses the development settings (DEBUG on, local SQLite and media).
 RUN_ENV = SITE_URL=http://$(HOST):$(PORT)

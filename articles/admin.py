@@ -3,20 +3,23 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from photos.forms import KeptFileInput
 from photos.pictures import jpeg_rendition
 
-from . import editorial, workflow
+from . import editorial, pending, workflow
+from .admin_status import DateTimePicker, StatusFilter, TagFilter, saved_message, status_label
 from .admin_forms import ArticleAdminForm
 from .history import HistoryAdminMixin
 from .models import Article, Correction, Photo
 from .preview import preview_link
+from .tags import TaggedListFilter, TaggingAdminMixin
 
 
 def photo_thumbnail(photo, height=60):
@@ -95,7 +98,7 @@ class MyStoriesFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     """
     The story list and form. Who may change what is decided by articles/workflow.py;
     this class applies it (permissions, read-only fields, the form's checks, actions).
@@ -107,8 +110,7 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         "headline",
         "thumbnail",
         "region_list",
-        "status",
-        "is_published",
+        "status_label",
         "published_at",
         "tag_list",
         "author",
@@ -118,25 +120,30 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_filter = (
         MyStoriesFilter,
         ReviewFilter,
-        "status",
+        StatusFilter,
         ("author", admin.RelatedOnlyFieldListFilter),
         ("regions", RegionListFilter),
+        TaggedListFilter,
+        TagFilter,
         "published_at",
     )
     list_select_related = ("author",)
-    search_fields = ("headline", "summary", "body", "byline", "source")
+    search_fields = ("headline", "summary", "body", "byline", "source", "tags__name")
     date_hierarchy = "published_at"
     readonly_fields = ("author", "created_at", "updated_at", "revised_at")
     inlines = [PhotoInline, CorrectionInline]
-    actions = ["publish", "unpublish", "make_lead", "remove_lead"]
+    actions = ["publish", "unpublish", "make_lead", "remove_lead", *TaggingAdminMixin.tag_actions]
     save_on_top = True
+    # In the order a journalist works: the text, photos (the inline, placed after it by
+    # newsroom/admin.css), regions and tags; publishing sits beside them on wide screens.
     fieldsets = [
-        (None, {"fields": ("headline", "slug", "summary", "body", "opened_version", "confirm_warnings")}),
-        ("Source and date line", {"fields": ("byline", "source")}),
-        ("Regions and tags", {"fields": ("regions", "city_wide", "tags")}),
+        (None, {"fields": ("headline", "byline", "summary", "body", "opened_version", "confirm_warnings")}),
+        ("Regions and tags", {"classes": ["newsroom-regions"], "fields": ("regions", "city_wide", "tags")}),
+        ("Address and source", {"classes": ["collapse", "newsroom-address"], "fields": ("slug", "source")}),
         (
             "Publishing",
             {
+                "classes": ["newsroom-publishing"],
                 "fields": (
                     "status",
                     "send_back_note",
@@ -151,10 +158,12 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     ]
     formfield_overrides = {
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+        models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": DateTimePicker},
     }
 
     class Media:
         css = {"all": ["newsroom/admin.css"]}
+        js = [forms.Script("newsroom/story-form.js", type="module")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_relations()
@@ -169,6 +178,9 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         if db_field.name == "regions":
             # The ten regions are fixed by the newsroom: no "+" to add one from a story.
             formfield.widget.can_add_related = formfield.widget.can_change_related = False
+        if db_field.name == "published_at" and formfield is not None:
+            zone = timezone.get_current_timezone_name()
+            formfield.help_text += f" Times are in the site's time zone, {zone}."
         return formfield
 
     # Who may do what (articles/workflow.py), enforced here for every request.
@@ -219,16 +231,52 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
             return [inline for inline in inlines if not isinstance(inline, CorrectionInline)]
         return inlines
 
+    def get_object(self, request, object_id, from_field=None):
+        story = super().get_object(request, object_id, from_field)
+        # The form shows (and goes on editing) a published story's pending change, if it has one.
+        if story is not None and request.resolver_match.url_name == "articles_article_change":
+            story.showing_pending = pending.show_pending(story)
+        return story
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         can_preview = obj is not None and workflow.can_make_preview_link(request.user, obj)
         context["can_make_preview_link"] = can_preview
+        live = obj is not None and Article.objects.published().filter(pk=obj.pk).exists()
+        context["can_save_pending"] = live and workflow.can_edit(request.user, obj)
+        context["pending_change"] = pending.pending_of(obj) if obj is not None else None
+        context["can_publish_pending"] = obj is not None and workflow.is_editor(request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
         form.apply_workflow(obj, request.user)
+        if change and "_pending" in request.POST and form.was_live and workflow.can_edit(request.user, obj):
+            pending.hold(form, obj, request.user)
+            request.newsroom_held_pending = True
+            form.was_live = False  # readers' story unchanged: no "Updated"
+        elif change and getattr(obj, "showing_pending", False):
+            # Saved for readers from a form that showed the pending change: it is live now.
+            live = Article.objects.get(pk=obj.pk)
+            if form.was_live and any(getattr(live, f) != getattr(obj, f) for f in pending.TEXT_FIELDS):
+                obj.revised_at = timezone.now()
+            pending.discard(obj)
         super().save_model(request, obj, form, change)
+        request.newsroom_saved_story = obj
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # After a save from the form, say what happened to the story instead of Django's "was changed".
+        story = getattr(request, "newsroom_saved_story", None)
+        if story is not None and level == messages.SUCCESS:
+            request.newsroom_saved_story = None
+            message = saved_message(story)
+            if getattr(request, "newsroom_held_pending", False):
+                message = format_html(
+                    "Your changes to “{}” are saved as pending: readers still see the live version. "
+                    "Preview them, then publish or discard them.",
+                    story.headline,
+                )
+        super().message_user(request, message, level, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
@@ -260,6 +308,11 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.preview_link_view),
                 name="%s_%s_preview_link" % info,
             ),
+            path(
+                "<path:object_id>/pending/<str:decision>/",
+                self.admin_site.admin_view(self.pending_view),
+                name="%s_%s_pending" % info,
+            ),
             *super().get_urls(),
         ]
 
@@ -280,6 +333,37 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/preview_link.html", context)
 
+    def pending_view(self, request, object_id, decision):
+        """An editor publishes a story's pending change for readers, or discards it (POST)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = super().get_object(request, unquote(object_id))
+        if story is None or decision not in ("publish", "discard"):
+            raise Http404("No such story.")
+        if not workflow.is_editor(request.user):
+            raise PermissionDenied
+        if pending.pending_of(story) is None:
+            self.message_user(request, "This story has no pending changes.", messages.WARNING)
+        elif decision == "publish":
+            story = pending.publish(story, request.user)
+            self.message_user(
+                request,
+                format_html(
+                    "The pending changes to “{}” are published — <a href=\"{}\">view on site</a>.",
+                    story.headline,
+                    story.get_absolute_url(),
+                ),
+                messages.SUCCESS,
+            )
+        else:
+            pending.discard(story)
+            self.message_user(
+                request,
+                f"The pending changes to “{story.headline}” are discarded; the live story is unchanged.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[story.pk]))
+
     @admin.display(description="Photo")
     def thumbnail(self, article):
         return photo_thumbnail(article.lead_photo, height=40)
@@ -292,9 +376,9 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def tag_list(self, article):
         return ", ".join(sorted(tag.name for tag in article.tags.all()))
 
-    @admin.display(description="Live", boolean=True)
-    def is_published(self, article):
-        return article.is_published
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, article):
+        return status_label(article)
 
     def move_stories(self, request, stories, target):
         """Move each story to `target` where the workflow allows it; returns those moved."""
@@ -333,14 +417,13 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
         moved = self.move_stories(request, [article for article, _ in ready], Article.Status.PUBLISHED)
-        self.message_user(request, f"Published {len(moved)} stories.", messages.SUCCESS)
+        self.message_user(request, count_message("Published", len(moved)), messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected stories", permissions=["publish"])
     def unpublish(self, request, queryset):
         published = queryset.filter(status=Article.Status.PUBLISHED)
         moved = self.move_stories(request, published, Article.Status.UNPUBLISHED)
-        self.message_user(request, f"Unpublished {len(moved)} stories.", messages.SUCCESS)
-
+        self.message_user(request, count_message("Unpublished", len(moved)), messages.SUCCESS)
 
     @admin.action(description="Make the home page lead (replaces the current lead)", permissions=["publish"])
     def make_lead(self, request, queryset):
@@ -357,27 +440,17 @@ class ArticleAdmin(HistoryAdminMixin, admin.ModelAdmin):
         count = queryset.filter(featured=True).update(featured=False)
         self.message_user(request, f"Removed {count} lead story; the newest story leads the home page.", messages.SUCCESS)
 
-# Tags. The project's Tag model replaces taggit's, so taggit's admin is removed; it is
-# imported first so that it is registered by now, whichever app's admin loads first.
+
+def count_message(verb, count):
+    """ "Published 1 story.", "Published 3 stories." """
+    return f"{verb} {count} {ngettext('story', 'stories', count)}."
+
+
+# Tags. The project's Tag model replaces taggit's, so taggit's admin (whose merge action
+# works on taggit's own links, not this project's) is removed; it is imported first so
+# that it is registered by now, whichever app's admin loads first. The project's tag
+# admin is articles/tags.py.
 import taggit.admin  # noqa: E402, F401
 from taggit.models import Tag as TaggitTag  # noqa: E402
 
-from .models import Tag  # noqa: E402
-
 admin.site.unregister(TaggitTag)
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "story_count")
-    search_fields = ("name", "slug")
-    ordering = ("name",)
-    fields = ("name", "slug")
-
-    def get_queryset(self, request):
-        stories = models.Count("articles_taggedarticle_items")
-        return super().get_queryset(request).annotate(story_count=stories)
-
-    @admin.display(description="Stories", ordering="story_count")
-    def story_count(self, tag):
-        return tag.story_count

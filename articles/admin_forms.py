@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from . import editorial, history, workflow
+from . import editorial, history, redirects, workflow
+from .editor import StoryEditorForm
 from .models import Article
 
 Status = Article.Status
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(StoryEditorForm):
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_warnings = forms.CharField(widget=forms.HiddenInput, required=False)
     send_back_note = forms.CharField(
@@ -47,6 +48,18 @@ class ArticleAdminForm(forms.ModelForm):
             # The menu offers only the moves this user may make; clean() checks them all the same.
             allowed = workflow.allowed_targets(self.request_user, self.story)
             status.widget.choices = [(value, label) for value, label in status.choices if value in allowed]
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        redirect = slug and redirects.redirect_from_slug(slug, story=self.story)
+        if redirect:
+            raise ValidationError(
+                "The address %(path)s is a former story address that now leads to %(target)s; links to it "
+                "are out there. Choose another slug, or leave it empty to have one made from the headline.",
+                code="slug_redirects",
+                params={"path": redirect.old_path, "target": redirect.new_path},
+            )
+        return slug
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]

@@ -3,7 +3,11 @@ from django.apps import AppConfig
 
 class ArticlesConfig(AppConfig):
     name = "articles"
-    verbose_name = "Stories"
+    # "Newsroom › Stories" in the admin's breadcrumb, not "Stories › Stories".
+    verbose_name = "Newsroom"
 
     def ready(self):
-        from . import cards, history  # noqa: F401  (card data signals; models registered with django-reversion)
+        from . import cards  # noqa: F401  (keeps each story's card data in step)
+        from . import history  # noqa: F401  (registers the models with django-reversion)
+        from . import redirects  # noqa: F401  (records a redirect when a story's slug changes)
+        from . import richtext_signals  # noqa: F401  (connects the photo/body receivers)

@@ -9,6 +9,8 @@ may be split over the lines or paragraphs after the headline), then body
 paragraphs and photos. A photo is a paragraph holding only an image file name
 ("27-QD-1.jpg"); the paragraph after it is its caption, ending with the credit
 in brackets ("... on May 23. [Photo provided to chinadaily.com.cn]").
+A page's old address is recorded as a redirect to its story, so links to the
+old site's page keep working (articles/redirects.py).
 
 Reading is pure (text in, ParsedArticle out, or MalformedFile naming the line),
 so every file of a batch can be checked before anything is written. Writing
@@ -33,8 +35,10 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from . import richtext
 from .datelines import OLD_SITE_TIME_ZONE, is_dateline_without_date, parse_dateline
 from .models import PHOTO_EXTENSIONS, Article, Photo
+from .redirects import record_old_address
 from .validators import PhotoRejected, check_photo_file
 
 logger = logging.getLogger(__name__)
@@ -86,6 +90,9 @@ class ParsedPhoto:
     credit: str
     alt_text: str
     line: int
+    # How many body paragraphs came before it on the page: 0 is before the body,
+    # the story's paragraph count after it.
+    paragraphs_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,8 @@ class ParsedArticle:
     summary: str = ""
     # Keys an earlier import may have filed the same page under, weakest last.
     older_keys: tuple = ()
+    # The page's address on the old site ("URL:" line or --url-map), redirected to the story.
+    old_address: str = ""
 
     @property
     def text_naming_regions(self):
@@ -120,14 +129,18 @@ PAGE_FIELD = re.compile(r"^(?P<name>url|summary)\s*:\s*(?P<value>.*)$", re.IGNOR
 MAX_DATELINE_PARAGRAPHS = 3
 
 
-def parse_article_file(path):
+def parse_article_file(path, old_address=None):
     """
     Read one saved page. Raises MalformedFile for a page that is not a story,
     and OSError (left to the caller) when the file cannot be opened at all.
+    `old_address` is the page's address on the old site when given apart from
+    the page (import_articles --url-map).
     """
     path = Path(path)
     text = decode_saved_page(path.read_bytes(), str(path))
-    return parse_article_text(text, file_name=str(path), file_key=file_key(path), legacy_key=path.stem)
+    return parse_article_text(
+        text, file_name=str(path), file_key=file_key(path), legacy_key=path.stem, old_address=old_address
+    )
 
 
 def file_key(path):
@@ -164,7 +177,7 @@ def decode_saved_page(data, file_name):
         ) from None
 
 
-def parse_article_text(text, file_name, file_key, legacy_key=None):
+def parse_article_text(text, file_name, file_key, legacy_key=None, old_address=None):
     """
     The story in a saved page's text; MalformedFile if the page is not one.
 
@@ -193,6 +206,12 @@ def parse_article_text(text, file_name, file_key, legacy_key=None):
         page_fields.update([found])
         rest = rest[1:]
 
+    if old_address:
+        given = page_field(Paragraph(f"URL: {old_address}", 1), f"{file_name} (--url-map)")[1]
+        if page_fields.setdefault("url", given) != given:
+            raise MalformedFile(
+                file_name, 1, f'the page\'s URL line says {page_fields["url"]} but --url-map gives {given}'
+            )
     body, photos = split_body_and_photos(rest, fallback_alt_text=f"Photo: {headline}")
     keys = [url_key(page_fields["url"])] if "url" in page_fields else []
     keys += [key for key in (file_key, legacy_key) if key and key not in keys]
@@ -211,6 +230,7 @@ def parse_article_text(text, file_name, file_key, legacy_key=None):
         body=body,
         photos=tuple(photos),
         summary=page_fields.get("summary") or summary_from_body(body),
+        old_address=page_fields.get("url", ""),
     )
 
 
@@ -354,14 +374,14 @@ def split_body_and_photos(paragraphs, fallback_alt_text):
         caption_paragraph = next(remaining, None)
         if caption_paragraph is not None and is_photo_file_name(caption_paragraph.text):
             # Two photos in a row: the first has no caption, the second is still a photo.
-            photos.append(parsed_photo(paragraph, "", fallback_alt_text))
+            photos.append(parsed_photo(paragraph, "", fallback_alt_text, len(body)))
             paragraph, caption_paragraph = caption_paragraph, next(remaining, None)
         caption_text = caption_paragraph.text if caption_paragraph else ""
-        photos.append(parsed_photo(paragraph, caption_text, fallback_alt_text))
+        photos.append(parsed_photo(paragraph, caption_text, fallback_alt_text, len(body)))
     return "\n\n".join(body), photos
 
 
-def parsed_photo(paragraph, caption_text, fallback_alt_text):
+def parsed_photo(paragraph, caption_text, fallback_alt_text, paragraphs_before=0):
     caption, credit = split_caption_and_credit(caption_text)
     return ParsedPhoto(
         file_name=paragraph.text,
@@ -369,6 +389,7 @@ def parsed_photo(paragraph, caption_text, fallback_alt_text):
         credit=credit,
         alt_text=alt_text_from_caption(caption) or shorten(fallback_alt_text, ALT_TEXT_MAX_LENGTH),
         line=paragraph.line,
+        paragraphs_before=paragraphs_before,
     )
 
 
@@ -697,6 +718,8 @@ def import_article(
                 photo = save_photo(article, photo_file, position)
                 saved_names.extend(photo.file_names())
                 photos.append(photo)
+            article.body = body_with_photos(parsed, photo_files, photos)
+            article.save(update_fields=["body"])
 
             article.import_record = {
                 "page": {"headline": parsed.headline, "date": local_date(parsed.published_at)},
@@ -704,6 +727,8 @@ def import_article(
             }
             article.imported_at = timezone.now()
             article.save(update_fields=["import_record", "imported_at"])
+            if parsed.old_address:
+                record_old_address(article, parsed.old_address)
             transaction.on_commit(partial(committed.append, True))
     except BaseException:
         # Whatever stopped the import before it committed (an error, Ctrl-C),
@@ -713,6 +738,21 @@ def import_article(
             delete_stored_files(saved_names)
         raise
     return ImportResult(article=article, outcome=plan.outcome, photos=photos)
+
+
+def body_with_photos(parsed, photo_files, photos):
+    """
+    The page's body as HTML, with each photo where it stood: the first photo
+    is the story's lead, shown above the body; the others stand before the
+    body's first paragraph, between two paragraphs, or (after the last
+    paragraph) after the body, where the story page shows unplaced photos.
+    """
+    photos_after = {}
+    for photo_file, photo in list(zip(photo_files, photos))[1:]:
+        before = photo_file.photo.paragraphs_before
+        if before < parsed.paragraph_count:
+            photos_after.setdefault(before, []).append(photo.pk)
+    return richtext.text_to_html(parsed.body, photos_after)
 
 
 def mark_photos_of_earlier_imports(article, parsed):

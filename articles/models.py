@@ -1,24 +1,27 @@
 import logging
 import secrets
+import unicodedata
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.fields.files import ImageFieldFile
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lower, RowNumber
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import linebreaks
-from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from photos import renditions as photo_renditions
 from photos.forms import KeptPhotoFileField, kept_uploads_storage
 from regions.models import Region
+
+from . import richtext
 
 from .slugs import ascii_slug, save_with_unique_slug
 from .validators import PHOTO_EXTENSIONS  # noqa: F401  (the importer reads it from here)
@@ -34,6 +37,10 @@ class ArticleQuerySet(models.QuerySet):
         (by `now`, the current time unless a caller or test gives another).
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        """Stories marked published whose publication time has not come yet."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
     def needing_review(self):
         """Stories submitted by their authors and waiting for an editor."""
@@ -61,8 +68,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.defer("body", "body_html")
 
     def for_story_page(self):
-        """A story page's story: its photos in one more query; regions and tags are in its card data."""
-        return self.prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")))
+        """
+        A story page's story: its photos in one more query; regions and tags are in its card
+        data; `has_corrections` spares the corrections query of the many stories without any.
+        """
+        return self.prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("position", "pk"))).annotate(
+            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
+        )
 
     def lead_then_latest(self, count):
         """
@@ -112,11 +124,68 @@ class ArticleQuerySet(models.QuerySet):
             stories.sort(key=lambda a: (a.published_at, a.pk), reverse=True)
         return by_region
 
+    def related_to(self, article, count=5):
+        """
+        Up to `count` stories sharing the most tags with `article` (ties: one of its
+        regions first, then newest), never the story itself. One query, using the
+        story's tags and regions read in subqueries; none for a story whose card data has no
+        tags. Call it on ``published()``.
+        """
+        if not article.card.get("tags"):
+            return self.none()
+        story_tags = TaggedArticle.objects.filter(content_object_id=article.pk).values("tag_id")
+        story_regions = Article.regions.through.objects.filter(article_id=article.pk).values("region_id")
+        same_region = Exists(
+            Article.regions.through.objects.filter(article_id=OuterRef("pk"), region_id__in=story_regions)
+        )
+        # Counting after filtering on tags counts only the shared tags (the same join).
+        return (
+            self.exclude(pk=article.pk)
+            .filter(tags__in=story_tags)
+            .annotate(shared_tags=Count("pk"), same_region=same_region)
+            .order_by("-shared_tags", "-same_region", "-published_at", "-pk")
+            .only("headline", "slug", "published_at")[:count]
+        )
+
+
+def normalize_tag_name(name):
+    """
+    A tag name as the newsroom stores it: Unicode NFKC (full-width letters become
+    ordinary ones), no leading or trailing spaces, one space between words.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).split())
+
+
+class TagQuerySet(models.QuerySet):
+    def with_story_counts(self):
+        """Every tag with `story_count`, the number of stories (any status) that carry it."""
+        return self.annotate(story_count=Count("articles_taggedarticle_items"))
+
+    def most_used(self, count=100):
+        """
+        The `count` tags on the most published stories, most used first, each with
+        `story_count` (published stories only), as a list. Two queries: counted from the
+        story-tag links (much faster than counting per tag), then the tags themselves.
+        """
+        published = Article.objects.published().values("pk")
+        ranked = list(
+            TaggedArticle.objects.filter(content_object__in=published)
+            .values_list("tag_id")
+            .annotate(uses=Count("pk"))
+            .order_by("-uses", "tag_id")[:count]
+        )
+        tags = self.in_bulk([tag_id for tag_id, _ in ranked])
+        for tag_id, uses in ranked:
+            tags[tag_id].story_count = uses
+        return sorted(tags.values(), key=lambda tag: (-tag.story_count, tag.name.lower()))
+
 
 class Tag(TagBase):
     """
     A story tag. Its slug is ASCII, made like a story's (pinyin for Chinese, "tag" when
     the name has nothing to spell), so that every tag has an address the URL can match.
+    Names are stored normalised (normalize_tag_name) and are unique whatever their case,
+    in the database itself.
     """
 
     slug = models.SlugField(
@@ -127,11 +196,27 @@ class Tag(TagBase):
         "(Chinese is written in pinyin).",
     )
 
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
+
     class Meta:
         verbose_name = "tag"
         verbose_name_plural = "tags"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="articles_tag_name_ci_unique",
+                violation_error_message="A tag with this name already exists (tags ignore case). "
+                "To join two tags, merge them from the tag list.",
+            )
+        ]
+
+    def clean(self):
+        self.name = normalize_tag_name(self.name)
+        if not self.name:
+            raise ValidationError({"name": "A tag needs a name."})
 
     def save(self, *args, **kwargs):
+        self.name = normalize_tag_name(self.name)
         if self.slug:
             super().save(*args, **kwargs)
         else:
@@ -147,6 +232,24 @@ class Tag(TagBase):
         return reverse("articles:tag-detail", kwargs={"slug": self.slug})
 
 
+class TagRedirect(models.Model):
+    """
+    A tag address that moved: the slug a tag had before it was renamed, or of a tag
+    merged into another. Its page answers with a permanent redirect to the tag's page.
+    """
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "old tag address"
+        verbose_name_plural = "old tag addresses"
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag}"
+
+
 class TaggedArticle(ItemBase):
     """The link between a story and one of its tags (real foreign keys, as taggit recommends)."""
 
@@ -156,6 +259,19 @@ class TaggedArticle(ItemBase):
     class Meta:
         verbose_name = "tagged story"
         verbose_name_plural = "tagged stories"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="articles_taggedarticle_once"),
+        ]
+        # Stories by tag read from the index alone (related stories, tag counts, merges).
+        indexes = [models.Index(fields=["tag", "content_object"], name="articles_tagged_tag_story_idx")]
+
+
+class NormalizingTagManager(_TaggableManager):
+    """Story tags given by name are normalised first, so "Sino  Russia" finds "sino russia"."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        tags = [normalize_tag_name(tag) if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances([tag for tag in tags if tag != ""], tag_kwargs)
 
 
 class Article(models.Model):
@@ -178,7 +294,9 @@ class Article(models.Model):
         blank=True, help_text="One or two sentences shown under the headline in lists and link previews."
     )
     body = models.TextField(
-        help_text="The story text. Separate paragraphs with a blank line. HTML is shown as typed, not run."
+        help_text="The story text: paragraphs, subheadings, bold, italic, links, lists, quotes, and "
+        "the story's photos placed between paragraphs. Kept as clean HTML: anything else is "
+        "dropped when the story is saved, its text kept."
     )
     body_html = models.TextField(editable=False, default="")
     byline = models.CharField(max_length=200, blank=True, help_text='For example "By Zhang Yi".')
@@ -277,7 +395,7 @@ class Article(models.Model):
         "Set with the story list's action; featuring a story replaces the previous lead.",
     )
 
-    tags = TaggableManager(through=TaggedArticle, blank=True)
+    tags = TaggableManager(through=TaggedArticle, blank=True, manager=NormalizingTagManager)
     card = models.JSONField(
         default=dict,
         editable=False,
@@ -312,7 +430,8 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
             filled_in.add("published_at")
-        self.body_html = render_body(self.body)
+        self.body = richtext.clean_body(self.body)
+        self.body_html = self.render_body_html()
         update_fields = kwargs.get("update_fields")
         if update_fields and "body" in update_fields:
             filled_in.add("body_html")
@@ -329,6 +448,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    def reserved_slugs(self, prefix):
+        """Slugs never made for a story: former addresses that now redirect (articles/redirects.py)."""
+        from .redirects import reserved_slugs
+
+        return reserved_slugs(prefix)
 
     @property
     def is_published(self):
@@ -369,6 +494,13 @@ class Article(models.Model):
         return CardPhoto(*photo) if photo else None
 
     @property
+    def shown_corrections(self):
+        """Its corrections; no query when the story was read for_story_page() and has none."""
+        if getattr(self, "has_corrections", True):
+            return self.corrections.all()
+        return []
+
+    @property
     def lead_photo(self):
         """The first photo; uses the prefetched photos when the queryset has them."""
         photos = list(self.photos.all())
@@ -378,10 +510,28 @@ class Article(models.Model):
     def further_photos(self):
         return list(self.photos.all())[1:]
 
+    @property
+    def body_text(self):
+        """The body as plain text: for link previews and descriptions."""
+        return richtext.body_text(self.body)
 
-def render_body(text):
-    """Paragraphs (separated by blank lines) as HTML, with everything typed escaped."""
-    return linebreaks(text.strip(), autoescape=True)
+    @property
+    def photos_after_body(self):
+        """The photos after the lead that the body does not place: shown after the body."""
+        placed = set(richtext.placed_photo_ids(self.body))
+        return [photo for photo in self.further_photos if photo.pk not in placed]
+
+    def render_body_html(self):
+        """
+        The body with its placed photos drawn in (articles/richtext.py). The
+        photos are read only when the body places some: their rows are saved
+        after the story's, so a photo's own save renders the body again
+        (richtext_signals.py).
+        """
+        photos = ()
+        if self.pk and richtext.placed_photo_ids(self.body):
+            photos = self.further_photos
+        return richtext.render_body(self.body, photos)
 
 
 def photo_upload_to(photo, filename):
@@ -574,3 +724,23 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction, {timezone.localtime(self.created_at):%d %B %Y}: {self.text[:60]}"
+
+
+class PendingChange(models.Model):
+    """
+    Changes to a published story held back from readers (articles/pending.py): readers
+    keep the live story until an editor publishes these or discards them.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="pending_change")
+    content = models.JSONField(help_text="The story's reader-facing fields as they will be once published.")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "pending change"
+
+    def __str__(self):
+        return f"Pending changes to “{self.article}”"

@@ -22,7 +22,7 @@ def ascii_slug(text, max_length=200, fallback="story"):
 
 
 def unique_slug(instance, text, slug_field="slug", fallback="story"):
-    """Return ascii_slug(text), suffixed -2, -3, ... until no other row of the model uses it."""
+    """Return ascii_slug(text), suffixed -2, -3, ... until no other row of the model uses (or reserves) it."""
     field = instance._meta.get_field(slug_field)
     # Keep room for a "-NNN" suffix within the column's length.
     base = ascii_slug(text, max_length=field.max_length - 8, fallback=fallback)
@@ -30,6 +30,10 @@ def unique_slug(instance, text, slug_field="slug", fallback="story"):
     taken = set(
         others.filter(**{f"{slug_field}__startswith": base}).values_list(slug_field, flat=True)
     )
+    # A model may keep other slugs from being picked (Article: old addresses that now redirect).
+    reserved = getattr(instance, "reserved_slugs", None)
+    if reserved is not None:
+        taken |= set(reserved(base))
     candidate, n = base, 2
     while candidate in taken:
         candidate = f"{base}-{n}"

@@ -1,12 +1,21 @@
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
-from django.views.generic import DayArchiveView, DetailView, ListView, MonthArchiveView, TemplateView, YearArchiveView
+from django.views.generic import (
+    ArchiveIndexView,
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
 
 from regions.models import Region
 
-from .models import Article, Correction, Tag
+from .models import Article, Correction, Tag, TagRedirect
+from .pending import show_pending
 from .preview import story_for_token
 
 HOME_LATEST_COUNT = 10
@@ -44,12 +53,36 @@ class TagArticleListView(ArticleListView):
     # A tag used only on drafts must not reveal itself: no published story, no page.
     allow_empty = False
 
+    def get(self, request, *args, **kwargs):
+        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            return self.moved(request, kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def moved(self, request, slug):
+        """The address of a renamed or merged tag: a permanent redirect to its page, if it has one."""
+        tag = get_object_or_404(TagRedirect.objects.select_related("tag"), old_slug=slug).tag
+        if not self.published_articles().filter(tags=tag).exists():
+            raise Http404("No published story has this tag")
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(tag.get_absolute_url() + (f"?{query}" if query else ""))
+
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return self.published_articles().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class TagIndexView(ListView):
+    """The most used tags of published stories, with their story counts (two queries)."""
+
+    template_name = "articles/tag_index.html"
+    context_object_name = "tags"
+    TAG_COUNT = 100
+
+    def get_queryset(self):
+        return Tag.objects.most_used(self.TAG_COUNT)
 
 
 class ArticleDetailView(DetailView):
@@ -85,8 +118,15 @@ class ArticleArchiveMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period, title_format = self.period
-        context["archive_title"] = date_format(context[period], title_format)
+        context["archive_title"] = date_format(context[period], title_format) if period else "Archive"
         return context
+
+
+class ArticleArchiveIndexView(ArticleArchiveMixin, ArchiveIndexView):
+    """/archive/, linked from every page's footer: the years with stories, then the newest stories."""
+
+    period = (None, None)
+    allow_empty = True
 
 
 class ArticleYearArchiveView(ArticleArchiveMixin, YearArchiveView):
@@ -116,7 +156,10 @@ class PreviewView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_object(self, queryset=None):
-        return story_for_token(self.kwargs["token"])
+        story = story_for_token(self.kwargs["token"])
+        # A published story's pending change is what the link is for (articles/pending.py).
+        story.showing_pending = show_pending(story)
+        return story
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

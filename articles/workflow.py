@@ -10,7 +10,8 @@ migration 0010_newsroom_workflow and seed_demo_content make the groups from it.
   and submit them for review.
 - Editors (the publish_article permission) edit every story, and publish, schedule,
   unpublish and send back.
-- Taggers (tag_article) change the tags of any story and nothing else.
+- Taggers (tag_article) change the tags of any story and nothing else, and keep the
+  tag list (rename, merge, delete unused tags), as editors also may.
 """
 
 from dataclasses import dataclass
@@ -63,6 +64,9 @@ TRANSITIONS = (
     Transition("redraft", "Back to draft", frozenset({Status.UNPUBLISHED}), Status.DRAFT, PUBLISH),
 )
 
+# The tag list (articles/tags.py): rename, merge, delete unused tags.
+TAG_VOCABULARY = ("articles.view_tag", "articles.add_tag", "articles.change_tag", "articles.delete_tag")
+
 ROLES = {
     "Journalist": (
         "articles.add_article",
@@ -91,10 +95,12 @@ ROLES = {
         "articles.view_correction",
         "regions.change_region",
         "regions.view_region",
+        *TAG_VOCABULARY,
     ),
     "Tagger": (
         "articles.view_article",
         TAG,
+        *TAG_VOCABULARY,
         "articles.view_photo",
         "articles.view_correction",
         "regions.view_region",

@@ -186,14 +186,19 @@ def step(request):
 @pytest.fixture(autouse=True)
 def ten_regions(transactional_db):
     """
-    The ten regions, exactly as the data migration creates them. A transactional
-    test empties every table when it ends (data migrations included), so each
-    journey puts them back first.
+    The ten regions, exactly as the data migration creates them, and the site row
+    of django.contrib.sites (the admin's login page and the redirects read it). A
+    transactional test empties every table when it ends (data migrations
+    included), so each journey puts them back first.
     """
     from django.apps import apps
+    from django.conf import settings
+    from django.contrib.sites.models import Site
 
     migration = importlib.import_module("regions.migrations.0002_create_the_ten_regions")
     migration.create_regions(apps, None)
+    Site.objects.get_or_create(pk=settings.SITE_ID, defaults={"domain": "example.com", "name": "example.com"})
+    Site.objects.clear_cache()
 
 
 @pytest.fixture

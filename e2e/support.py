@@ -247,3 +247,18 @@ def jpeg_bytes(width, height, top=(20, 90, 160), bottom=(230, 190, 120), label="
 def write_jpeg(path, width, height, **kwargs):
     Path(path).write_bytes(jpeg_bytes(width, height, **kwargs))
     return Path(path)
+
+
+def choose_tag(page, typed, name=None, select="#id_tags"):
+    """
+    In the tag autocomplete of `select` (select2), type `typed` and pick `name` from
+    its menu (default: what was typed, which offers a new tag when none exists).
+    """
+    name = name or typed
+    search = page.locator(f"{select} + .select2 .select2-search__field")
+    search.click()
+    search.press_sequentially(typed, delay=20)
+    option = page.locator(".select2-results__option").filter(has_text=re.compile(rf"^{re.escape(name)}$"))
+    option.first.click()
+    chosen = page.locator(f"{select} + .select2 .select2-selection__choice")
+    chosen.filter(has_text=name).first.wait_for()

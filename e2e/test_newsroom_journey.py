@@ -12,7 +12,8 @@ from articles.models import Article
 from articles.workflow import create_roles
 
 from .conftest import PASSWORD
-from .support import admin_login, goto, navigate, shoot
+from .editor import add_paragraph, type_paragraphs
+from .support import admin_login, choose_tag, goto, navigate, shoot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +58,7 @@ def test_journalist_editor_tagger_and_reader(browser_page, step, newsroom, live_
         assert page.locator("#id_published_at_0").count() == 0  # journalists do not set the time
         page.fill("#id_headline", HEADLINE)
         page.fill("#id_summary", "Three flights a week from July.")
-        page.fill("#id_body", "The airport announced the route on Monday.")
+        type_paragraphs(page, ["The airport announced the route on Monday."])
         page.locator("#id_regions").get_by_label("Jiaozhou", exact=True).check()
         assert page.locator("#id_status option").all_inner_texts() == ["Draft", "In review"]
         page.select_option("#id_status", "review")
@@ -82,7 +83,7 @@ def test_journalist_editor_tagger_and_reader(browser_page, step, newsroom, live_
         open_story(page, watch, live_server, story)
         assert NOTE in page.locator("#review-note").inner_text()
         shoot(page, "newsroom", "journalist-sees-note")
-        page.fill("#id_body", f"The airport announced the route on Monday.\n\n{FIX}")
+        add_paragraph(page, FIX)
         page.select_option("#id_status", "review")
         save(page, watch, "resubmit the story")
         story.refresh_from_db()
@@ -112,7 +113,8 @@ def test_journalist_editor_tagger_and_reader(browser_page, step, newsroom, live_
         open_story(page, watch, live_server, story)
         assert page.locator("#id_headline").count() == 0
         assert page.locator("#id_status").count() == 0
-        page.fill("#id_tags", "Aviation, Korea")
+        choose_tag(page, "Aviation")
+        choose_tag(page, "Korea")
         save(page, watch, "tag the story")
         story.refresh_from_db()
         assert sorted(story.tags.names()) == ["Aviation", "Korea"]

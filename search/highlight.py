@@ -66,7 +66,7 @@ def highlight(text, terms, length=None):
 def snippet(article, terms, length=240):
     """The summary if a term is in it, else the part of the body around the first match."""
     pattern = _pattern(terms)
-    for text in (article.summary, article.body):
+    for text in (article.summary, article.body_text):
         if text and pattern and pattern.search(text):
             return highlight(text, terms, length)
-    return highlight(article.summary or article.body, terms, length)
+    return highlight(article.summary or article.body_text, terms, length)

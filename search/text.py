@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from articles.richtext import body_text
+
 # CJK Unified Ideographs with extension A, compatibility ideographs and the supplementary planes.
 CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 WORD = re.compile(r"[^\W_]+")
@@ -34,7 +36,7 @@ def entry_fields(headline, summary, body, tag_names):
     return {
         "headline": index_text(headline),
         "summary": index_text(summary),
-        "body": index_text(body),
+        "body": index_text(body_text(body)),  # the body's words, not its markup
         "tags": index_text(" ".join(sorted(tag_names))),
     }
 

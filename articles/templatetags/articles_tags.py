@@ -59,3 +59,12 @@ def more_stories(article, count=5):
         "region": region,
         "stories": stories.only("headline", "slug", "published_at")[:count],
     }
+
+
+@register.inclusion_tag("articles/_related_stories.html")
+def related_stories(article, count=5):
+    """
+    Published stories sharing the most tags with the story (ties: same region, then
+    newest); see ArticleQuerySet.related_to. One query, none for an untagged story.
+    """
+    return {"stories": Article.objects.published().related_to(article, count=count)}

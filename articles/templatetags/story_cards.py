@@ -46,13 +46,17 @@ def _fragment(name, context, key_parts):
 
 
 @register.simple_tag
-def story_card(article, featured=False, eager=False):
-    """A story's card (its headline, summary, date, regions and lead photo); `eager`: loaded at once."""
+def story_card(article, featured=False, eager=False, heading_level=2):
+    """
+    A story's card (its headline, summary, date, regions and lead photo); `eager`: its photo
+    loads at once; `heading_level`: the level of its headline under the page's own heading.
+    """
+    heading_level = heading_level or 2
     return _fragment(
         CARD_TEMPLATE,
-        {"article": article, "featured": featured, "eager": eager},
+        {"article": article, "featured": featured, "eager": eager, "heading_level": heading_level},
         [article.pk, article.slug, article.headline, article.summary, article.published_at, article.card]
-        + [featured, eager, _storage_location()],
+        + [featured, eager, heading_level, _storage_location()],
     )
 
 

@@ -64,8 +64,9 @@ def test_journalist_adds_a_story_with_two_photos_and_three_tags(admin_client, ad
     response = admin_client.post(ADD_URL, data, follow=True)
 
     assert response.status_code == 200
-    assert "was added successfully" in response.content.decode()
     article = Article.objects.get()
+    link = f'<a href="{article.get_absolute_url()}">view on site</a>'
+    assert f"is published — {link}" in response.content.decode()
     assert article.slug == "laoshan-tea-pickers-start-the-spring-harvest"
     assert article.author == admin_user
     assert article.is_published
@@ -162,7 +163,7 @@ def test_publish_action_publishes_drafts(admin_client):
         {"action": "publish", "_selected_action": [draft.pk]},
         follow=True,
     )
-    assert "Published 1 stories." in response.content.decode()
+    assert "Published 1 story." in response.content.decode()
     draft.refresh_from_db()
     assert draft.is_published
 

@@ -56,7 +56,7 @@ def test_every_save_keeps_a_revision_with_who_and_what(client, editor):
     assert len(kept) == 2
     assert all(version.revision.user == editor for version in kept)
     first, second = (version.field_dict for version in kept)
-    assert first["body"].startswith("First paragraph") and second["body"] == "New sailings from Monday."
+    assert first["body"].startswith("<p>First paragraph") and second["body"] == "<p>New sailings from Monday.</p>"
     assert (first["status"], second["status"]) == ("draft", "review")
     tag_rows = [v for v in kept[1].revision.version_set.all() if v.content_type.model == "taggedarticle"]
     assert len(tag_rows) == 2
@@ -169,7 +169,7 @@ def test_a_second_editor_cannot_overwrite_the_first_and_keeps_their_typing(clien
     assert "Ferries are suspended; schools close at noon." in page
     story.refresh_from_db()
     assert story.headline == "Typhoon warning raised to orange"
-    assert story.body == "Winds of 100 km/h expected."
+    assert story.body == "<p>Winds of 100 km/h expected.</p>"
 
     # The page now carries the current version: saving again (having seen the change) goes through.
     assert f'name="opened_version" value="{story.version}"' in page
@@ -179,7 +179,7 @@ def test_a_second_editor_cannot_overwrite_the_first_and_keeps_their_typing(clien
     story.refresh_from_db()
     assert (story.headline, story.body) == (
         "Typhoon warning raised to orange",
-        "Ferries are suspended; schools close at noon.",
+        "<p>Ferries are suspended; schools close at noon.</p>",
     )
 
 

@@ -328,7 +328,7 @@ def test_import_the_seed_page(seed_folder):
     assert article.status == Article.Status.PUBLISHED
     assert article.is_published
     assert list(article.regions.all()) == []
-    paragraphs = article.body.split("\n\n")
+    paragraphs = article.body_text.split("\n\n")
     assert len(paragraphs) == 5
     assert paragraphs[0].startswith(
         "The unveiling ceremony of the China (Shandong) Information Business Center"
@@ -394,7 +394,6 @@ def test_photos_before_inside_and_after_the_body_keep_their_order(tmp_path):
     run_import(write_page(tmp_path, "story.txt", text))
 
     article = Article.objects.get()
-    assert article.body == "First paragraph.\n\nSecond paragraph,\nwith a line break."
     photos = list(article.photos.all())
     assert [(p.position, p.caption, p.credit) for p in photos] == [
         (0, "Before the body.", "Credit A"),
@@ -402,6 +401,50 @@ def test_photos_before_inside_and_after_the_body_keep_their_order(tmp_path):
         (2, "After the body.", "Credit C"),
     ]
     assert [p.original_name for p in photos] == ["before.jpg", "inside.PNG", "after.webp"]
+    # The first photo is the lead, above the body; the one inside stays between the
+    # paragraphs; the one after the body is shown after it.
+    before, inside, after = photos
+    assert article.body == (
+        f'<p>First paragraph.</p><figure data-photo="{inside.pk}"></figure>'
+        "<p>Second paragraph,<br>with a line break.</p>"
+    )
+    assert article.lead_photo == before
+    assert article.photos_after_body == [after]
+    html = article.body_html
+    assert html.index("First paragraph.") < html.index("Inside the body.") < html.index("Second paragraph")
+    assert "Inside the body." in html and "[Credit B]" in html
+
+
+@pytest.mark.django_db
+def test_photos_before_the_body_after_the_lead_open_the_body(tmp_path):
+    for name in ("lead.jpg", "second.jpg"):
+        write_photo(tmp_path, name)
+    text = page("Headline", "(x) | 2025-05-26", "lead.jpg", "Lead.", "second.jpg", "Second.", "Only paragraph.")
+
+    run_import(write_page(tmp_path, "story.txt", text))
+
+    article = Article.objects.get()
+    lead, second = article.photos.all()
+    assert article.body == f'<figure data-photo="{second.pk}"></figure><p>Only paragraph.</p>'
+    assert article.lead_photo == lead and article.photos_after_body == []
+
+
+@pytest.mark.django_db
+def test_a_reimport_places_the_new_photos_and_drops_the_old_ones(tmp_path):
+    for name in ("a.jpg", "b.jpg"):
+        write_photo(tmp_path, name)
+    text = page("Headline", "(x) | 2025-05-26", "a.jpg", "A.", "One.", "b.jpg", "B.", "Two.")
+    path = write_page(tmp_path, "story.txt", text)
+    run_import(path)
+    first_b = Article.objects.get().photos.get(caption="B.").pk
+
+    run_import(path)
+
+    article = Article.objects.get()
+    new_b = article.photos.get(caption="B.").pk
+    assert new_b != first_b
+    assert article.body == f'<p>One.</p><figure data-photo="{new_b}"></figure><p>Two.</p>'
+    assert article.import_record["fields"] == importer.field_hashes(article)
 
 
 @pytest.mark.django_db
@@ -770,7 +813,7 @@ def test_a_summary_line_on_the_page_is_used_as_it_is(tmp_path):
 
     article = Article.objects.get()
     assert article.summary == "Picking began early."
-    assert article.body == "First paragraph. More."
+    assert article.body == "<p>First paragraph. More.</p>"
 
 
 @pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article, render_body
+from articles.models import Article
+from articles.richtext import text_to_html
 from articles.tests.factories import make_article, make_photo
 from regions.models import Region
 
@@ -40,7 +41,7 @@ def test_a_draft_keeps_an_empty_publication_time():
 def test_body_html_is_rendered_at_save_as_escaped_paragraphs():
     article = make_article(body="First <b>bold</b> line\nsame paragraph\n\n\nSecond & last <script>alert(1)</script>")
     assert article.body_html == (
-        "<p>First &lt;b&gt;bold&lt;/b&gt; line<br>same paragraph</p>\n\n"
+        "<p>First &lt;b&gt;bold&lt;/b&gt; line<br>same paragraph</p>"
         "<p>Second &amp; last &lt;script&gt;alert(1)&lt;/script&gt;</p>"
     )
 
@@ -72,8 +73,8 @@ def test_a_slug_made_at_a_save_with_update_fields_is_saved():
     assert (article.slug, article.summary) == ("laixi-farm-hub-opens", "New summary.")
 
 
-def test_render_body_handles_windows_line_endings():
-    assert render_body("One\r\n\r\nTwo\r\n") == "<p>One</p>\n\n<p>Two</p>"
+def test_text_to_html_handles_windows_line_endings():
+    assert text_to_html("One\r\n\r\nTwo\r\nthree\r\n") == "<p>One</p><p>Two<br>three</p>"
 
 
 def test_lead_photo_is_the_lowest_position():

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission, User
 
+from articles.models import Correction
 from articles.tests.factories import make_article, make_photo
 from regions.models import Region
 
@@ -43,7 +44,11 @@ def test_a_live_story_seen_by_staff_has_no_preview_banner(editor_client):
 
 
 def test_story_page_query_count_is_pinned(client, django_assert_num_queries):
-    """The story (its regions and tags in its card data); its photos, corrections; "More from"; the navigation."""
+    """
+    The story (its regions and tags in its card data, whether it has corrections); its
+    photos; related stories in one; "More from" in one; the navigation. A corrected story
+    adds one query for its corrections.
+    """
     laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
     for _ in range(4):
         other = make_article(regions=[laoshan], tags=["tea"])
@@ -55,3 +60,9 @@ def test_story_page_query_count_is_pinned(client, django_assert_num_queries):
     with django_assert_num_queries(5):
         response = client.get(story.get_absolute_url())
     assert response.status_code == 200
+    assert "story__corrections" not in response.content.decode()
+
+    Correction.objects.create(article=story, text="The harvest began on Monday.")
+    with django_assert_num_queries(6):
+        response = client.get(story.get_absolute_url())
+    assert "The harvest began on Monday." in response.content.decode()

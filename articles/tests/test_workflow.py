@@ -285,7 +285,7 @@ def test_tagger_changes_tags_and_nothing_else(client, tagger, journalist):
     story.refresh_from_db()
     assert sorted(story.tags.names()) == ["port", "shipping"]
     assert (story.headline, story.status) == ("Tag me", Status.PUBLISHED)
-    assert story.body.startswith("First paragraph")
+    assert story.body.startswith("<p>First paragraph")
 
 
 def test_tagger_cannot_change_photos_by_posting_their_rows(client, tagger):
@@ -347,7 +347,7 @@ def test_publish_action_runs_the_editorial_checks(client, editor):
         CHANGELIST, {"action": "publish", "_selected_action": [ready.pk, no_summary.pk]}, follow=True
     )
     page = response.content.decode()
-    assert "Published 1 stories." in page
+    assert "Published 1 story." in page
     assert "Not published, “Missing its summary”: A summary is needed" in page
     ready.refresh_from_db(), no_summary.refresh_from_db()
     assert ready.is_published and no_summary.status == Status.DRAFT

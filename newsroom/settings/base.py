@@ -72,10 +72,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Redirects keep old story addresses working (articles/redirects.py); they need sites.
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "taggit",
     "csp",
     "axes",
     "reversion",
+    "django_prose_editor",
     "regions",
     "articles",
     "photos",
@@ -97,11 +101,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Answers a 404 with a redirect from an old address, never to a story readers may not see.
+    "articles.redirects.StoryRedirectMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+SITE_ID = 1
 
 TEMPLATES = [
     {

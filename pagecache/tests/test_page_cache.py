@@ -395,7 +395,10 @@ def test_renaming_a_tag_in_the_admin_shows_at_once(admin_client, client, story, 
     assert response.status_code == 302
 
     assert "Green tea" in client.get(story.get_absolute_url()).content.decode()
-    assert "Green tea" in client.get("/tags/tea/").content.decode()
+    # A renamed tag takes the new name's address; the cached page at the old one is not served.
+    old_address = client.get("/tags/tea/")
+    assert old_address.status_code == 301
+    assert "Green tea" in client.get(old_address["Location"]).content.decode()
 
 
 def test_deleting_a_tag_in_the_admin_shows_at_once(admin_client, client, story, committed):

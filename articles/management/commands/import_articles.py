@@ -11,13 +11,16 @@ non-zero.
 A page is known by its old address (a "URL:" line at its top) or else by its
 folder and file name, so re-importing it refreshes the story made from it
 instead of duplicating it, while same-named pages from two folders are two
-stories. A re-import never undoes the newsroom's work (the rule is in
+stories. The old address can also come from a CSV file (--url-map) of file
+name and address, one page a row; either way readers who follow a link to the
+old page are redirected to the story. A re-import never undoes the newsroom's work (the rule is in
 articles.importer.import_article): a story edited since its last import is
 skipped and reported unless --force, status and publication time are never
 changed, and photos added in the admin are kept. A page whose key names a
 story with another headline and date is refused unless --replace.
 """
 
+import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -79,16 +82,37 @@ class Command(BaseCommand):
             "headline and date both differ (a different story saved under the same name).",
         )
         parser.add_argument(
+            "--url-map",
+            type=Path,
+            metavar="CSV",
+            help="A CSV file of file name and old address (http://host/path), one page a row, for pages "
+            "without a URL line. The old address is redirected to the story.",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Read and report on the files without writing anything."
         )
 
     def handle(
-        self, *args, files, photos, region_slugs, status, force, replace, dry_run, verbosity, **options
+        self,
+        *args,
+        files,
+        photos,
+        region_slugs,
+        status,
+        force,
+        replace,
+        url_map,
+        dry_run,
+        verbosity,
+        **options,
     ):
         self.verbosity = verbosity
         self.force, self.replace = force, replace
         chosen_regions = regions_from_slugs(region_slugs) if region_slugs else None
-        parsed_articles, failures = self.parse_all(files)
+        old_addresses = read_url_map(url_map) if url_map else {}
+        for name in old_addresses.keys() - {key for path in files for key in (str(path), path.name)}:
+            self.warn(f"{url_map}: {name} is not among the files to import")
+        parsed_articles, failures = self.parse_all(files, old_addresses)
         all_regions = list(Region.objects.all())
 
         counts = {"created": 0, "updated": 0, "skipped": 0, "refused": 0}
@@ -114,7 +138,7 @@ class Command(BaseCommand):
                 f"{len(failures)} of {len(files)} files could not be imported:\n" + "\n".join(failures)
             )
 
-    def parse_all(self, paths):
+    def parse_all(self, paths, old_addresses):
         """
         Read every file before writing anything: the stories, and one message per file that failed.
         Two pages with the same key (the same old address) would import into the same story, so the
@@ -123,7 +147,8 @@ class Command(BaseCommand):
         parsed_articles, failures, seen_keys = [], [], {}
         for path in paths:
             try:
-                parsed = parse_article_file(path)
+                old_address = old_addresses.get(str(path)) or old_addresses.get(path.name)
+                parsed = parse_article_file(path, old_address=old_address)
             except MalformedFile as error:
                 failures.append(str(error))
                 continue
@@ -172,6 +197,8 @@ class Command(BaseCommand):
         self.say(f'{verb} "{parsed.headline}" from {parsed.file_name}')
         self.say(f"  {describe_regions(regions, region_note)}")
         self.say(f"  {describe_contents(parsed, photo_files)}")
+        if parsed.old_address:
+            self.say(f"  {'would redirect' if dry_run else 'redirects'} {parsed.old_address} to the story")
         if not dry_run:
             self.say(
                 f"  {result.article.status}, at {result.article.get_absolute_url()}", min_verbosity=2
@@ -208,6 +235,33 @@ class Command(BaseCommand):
     def warn(self, message):
         if self.verbosity >= 1:
             self.stderr.write(self.style.WARNING(message))
+
+
+def read_url_map(path):
+    """
+    {file name: old address} from a CSV file of rows "file name,address" (a first row
+    "file,url" or "file,address" is a heading). The name may be the file's path as given
+    on the command line or its bare name. CommandError naming the row if it is not such a file.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as csv_file:
+            rows = list(enumerate(csv.reader(csv_file), start=1))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise CommandError(f"{path}: cannot read the URL map ({error})") from None
+    addresses = {}
+    for number, row in rows:
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if number == 1 and [cell.lower() for cell in cells] in (["file", "url"], ["file", "address"]):
+            continue
+        if len(cells) != 2 or not all(cells):
+            raise CommandError(f"{path}, row {number}: expected two columns, file name and old address")
+        name, address = cells
+        if name in addresses and addresses[name] != address:
+            raise CommandError(f"{path}, row {number}: {name} is given two addresses")
+        addresses[name] = address
+    return addresses
 
 
 def regions_from_slugs(slugs):

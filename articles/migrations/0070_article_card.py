@@ -26,7 +26,7 @@ def fill_cards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0025_home_lead"),
+        ("articles", "0040_rich_text_body"),
     ]
 
     operations = [

@@ -1,0 +1,146 @@
+"""Changes to a live story are previewed before they go out (issue 18)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, PendingChange
+from articles.preview import preview_link
+from articles.tests.factories import make_article
+from articles.tests.newsroom import change_url, form_errors, newsroom_user, signed_in, story_data
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+LIVE = "Metro line 6 opens"
+PENDING = "Metro line 6 opens to passengers on Friday"
+
+
+def pending_url(story, decision):
+    return reverse("admin:articles_article_pending", args=[story.pk, decision])
+
+
+@pytest.fixture
+def editor(client):
+    user = newsroom_user("editor", "Editor")
+    signed_in(client, user)
+    return user
+
+
+@pytest.fixture
+def story():
+    # Whole seconds, as the form posts them.
+    published_at = timezone.now().replace(microsecond=0) - timedelta(days=1)
+    jimo = Region.objects.get(slug="jimo")
+    return make_article(headline=LIVE, body="The line opens.", regions=[jimo], published_at=published_at)
+
+
+def save_pending(client, story, **changes):
+    data = story_data(story, **changes)
+    data["_pending"] = "Save as pending change"
+    response = client.post(change_url(story), data, follow=True)
+    assert response.redirect_chain, form_errors(response)
+    return response
+
+
+def test_a_pending_change_leaves_readers_on_the_live_version(client, editor, story):
+    laoshan = Region.objects.get(slug="laoshan")
+    changes = {"headline": PENDING, "body": "Trains every six minutes.", "regions": [laoshan.pk]}
+    response = save_pending(client, story, **changes)
+
+    message = str(list(response.context["messages"])[0])
+    assert "saved as pending: readers still see the live version" in message
+    story.refresh_from_db()
+    assert (story.headline, story.body) == (LIVE, "<p>The line opens.</p>")
+    assert list(story.regions.values_list("slug", flat=True)) == ["jimo"]
+    assert story.revised_at is None
+    client.logout()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert LIVE in page and PENDING not in page and "six minutes" not in page
+
+
+def test_staff_see_the_pending_change_in_the_form_and_at_the_preview_link(client, editor, story):
+    save_pending(client, story, headline=PENDING, body="Trains every six minutes.")
+
+    form = client.get(change_url(story)).content.decode()
+    assert f'value="{PENDING}"' in form
+    assert "Publish pending changes" in form and "Discard pending changes" in form
+
+    client.logout()
+    url, _ = preview_link(story)
+    preview = client.get(url).content.decode()
+    assert PENDING in preview and "six minutes" in preview
+    assert "Preview of pending changes" in preview
+
+
+def test_an_editor_publishes_the_pending_change(client, editor, story):
+    save_pending(client, story, headline=PENDING, body="Trains every six minutes.")
+
+    response = client.post(pending_url(story, "publish"), follow=True)
+
+    assert "are published" in str(list(response.context["messages"])[0])
+    story.refresh_from_db()
+    assert (story.headline, story.body) == (PENDING, "<p>Trains every six minutes.</p>")
+    assert story.shows_updated
+    assert not PendingChange.objects.exists()
+    assert Version.objects.get_for_object(story).first().revision.comment == "Published the pending changes."
+    client.logout()
+    assert "six minutes" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_discarding_leaves_the_live_version_untouched(client, editor, story):
+    before = Article.objects.values().get(pk=story.pk)
+    save_pending(client, story, headline=PENDING, body="Trains every six minutes.")
+
+    client.post(pending_url(story, "discard"))
+
+    after = Article.objects.values().get(pk=story.pk)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed <= {"version", "updated_at"}
+    assert not PendingChange.objects.exists()
+    assert f'value="{LIVE}"' in client.get(change_url(story)).content.decode()
+
+
+def test_saving_normally_from_a_form_showing_the_pending_change_publishes_it(client, editor, story):
+    save_pending(client, story, headline=PENDING)
+    story.refresh_from_db()
+
+    response = client.post(change_url(story), story_data(story, headline=PENDING))
+
+    assert response.status_code == 302, form_errors(response)
+    story.refresh_from_db()
+    assert story.headline == PENDING and story.shows_updated
+    assert not PendingChange.objects.exists()
+
+
+def test_only_editors_publish_or_discard_and_only_by_post(client, story):
+    editor = newsroom_user("editor", "Editor")
+    signed_in(client, editor)
+    save_pending(client, story, headline=PENDING)
+    assert client.get(pending_url(story, "publish")).status_code == 405
+
+    signed_in(client, newsroom_user("li.na", "Journalist"))
+    assert client.post(pending_url(story, "publish")).status_code == 403
+    assert client.post(pending_url(story, "discard")).status_code == 403
+
+    story.refresh_from_db()
+    assert story.headline == LIVE and PendingChange.objects.exists()
+
+
+def test_a_draft_has_no_pending_button(client, editor):
+    draft = make_article(published=False)
+
+    assert 'name="_pending"' not in client.get(change_url(draft)).content.decode()
+
+
+def test_a_pending_body_is_shown_clean_in_the_preview(client, editor, story):
+    """The pending text is kept as typed until it is published; what staff preview is cleaned all the same."""
+    from articles.pending import show_pending
+
+    save_pending(client, story, body='<p>Trains <script>alert(1)</script><a href="javascript:x">soon</a>.</p>')
+    story.refresh_from_db()
+    assert show_pending(story)
+    assert story.body == story.body_html == "<p>Trains soon.</p>"

@@ -1,0 +1,263 @@
+"""Story addresses that never break: redirects after slug changes and from the old site (issue 18)."""
+
+import csv
+from io import StringIO
+
+import pytest
+from django.contrib.redirects.models import Redirect
+from django.core.management import CommandError, call_command
+
+from articles.models import Article
+from articles.tests.factories import make_article
+from articles.tests.newsroom import ADD_URL, change_url, form_errors, newsroom_user, signed_in, story_data
+
+OLD_SITE_PATH = "/qingdao/2025-05/26/content_12345678.htm"
+OLD_SITE_ADDRESS = "http://www.chinadaily.com.cn" + OLD_SITE_PATH
+PAGE = "New business center in Qingdao\n\n(chinadaily.com.cn) | 2025-05-26\n\nThe center opened on May 23.\n"
+
+
+def rename(article, slug):
+    article.slug = slug
+    article.save()
+    return article
+
+
+def redirect_pairs():
+    return sorted(Redirect.objects.values_list("old_path", "new_path"))
+
+
+@pytest.mark.django_db
+def test_changing_a_published_storys_slug_sends_its_old_address_to_the_new_one(client):
+    """The old address answers 301 with the new one; the new one shows the story."""
+    story = make_article(slug="metro-line-6-opns")
+    rename(story, "metro-line-6-opens")
+
+    response = client.get("/stories/metro-line-6-opns/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/stories/metro-line-6-opens/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_chain_of_renames_is_stored_as_redirects_straight_to_the_story(client):
+    story = make_article(slug="a")
+    rename(story, "b")
+    rename(story, "c")
+
+    assert redirect_pairs() == [("/stories/a/", "/stories/c/"), ("/stories/b/", "/stories/c/")]
+    assert client.get("/stories/a/")["Location"] == "/stories/c/"
+
+
+@pytest.mark.django_db
+def test_a_story_taking_back_a_former_slug_drops_the_redirect_from_it(client):
+    """No loop: /stories/a/ shows the story again, /stories/b/ leads to it."""
+    story = make_article(slug="a")
+    rename(story, "b")
+    rename(story, "a")
+
+    assert redirect_pairs() == [("/stories/b/", "/stories/a/")]
+    assert client.get("/stories/a/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_renaming_a_draft_records_no_redirect():
+    """Readers never saw a draft's address, so there is nothing to keep working."""
+    story = make_article(slug="draft-one", published=False)
+    rename(story, "draft-two")
+
+    assert redirect_pairs() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "hide",
+    [
+        {"status": Article.Status.UNPUBLISHED},
+        {"status": Article.Status.DRAFT},
+    ],
+)
+def test_an_old_address_of_a_story_readers_may_not_see_is_a_404(client, hide):
+    story = make_article(slug="second-name")
+    Redirect.objects.create(site_id=1, old_path="/stories/first-name/", new_path="/stories/second-name/")
+    Article.objects.filter(pk=story.pk).update(**hide)
+
+    assert client.get("/stories/first-name/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_old_address_of_a_scheduled_story_is_a_404_until_its_time(client):
+    make_article(slug="second-name", days_ago=-1)
+    Redirect.objects.create(site_id=1, old_path="/stories/first-name/", new_path="/stories/second-name/")
+
+    assert client.get("/stories/first-name/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_old_address_of_a_deleted_story_is_a_404(client):
+    story = make_article(slug="second-name")
+    Redirect.objects.create(site_id=1, old_path="/stories/first-name/", new_path="/stories/second-name/")
+    story.delete()
+
+    assert client.get("/stories/first-name/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_redirect_to_a_page_that_is_not_a_story_is_followed(client):
+    """Redirects added by hand in the admin (to a region page, say) work as Django's do."""
+    Redirect.objects.create(site_id=1, old_path="/qingdao/laoshan.htm", new_path="/regions/laoshan/")
+
+    assert client.get("/qingdao/laoshan.htm")["Location"] == "/regions/laoshan/"
+
+
+@pytest.mark.django_db
+def test_a_new_story_is_never_given_a_slug_that_redirects():
+    """The headline of a renamed story again: the new story gets another address, the old link still works."""
+    renamed = rename(make_article(headline="Beach season opens", slug=""), "beaches-open")
+    assert redirect_pairs() == [("/stories/beach-season-opens/", "/stories/beaches-open/")]
+
+    newcomer = make_article(headline="Beach season opens", slug="")
+
+    assert newcomer.slug == "beach-season-opens-2"
+    assert redirect_pairs() == [("/stories/beach-season-opens/", renamed.get_absolute_url())]
+
+
+@pytest.mark.django_db
+def test_the_story_form_refuses_a_slug_that_is_a_redirects_source_and_keeps_what_was_typed(client):
+    rename(make_article(slug="beach-season-opens"), "beaches-open")
+    editor = newsroom_user("editor", "Editor")
+
+    response = signed_in(client, editor).post(ADD_URL, story_data(slug="beach-season-opens"))
+
+    assert response.status_code == 200
+    assert any("/stories/beach-season-opens/" in error and "/stories/beaches-open/" in error
+               for error in form_errors(response))
+    assert 'value="Metro line 6 opens to passengers"' in response.content.decode()
+    assert not Article.objects.filter(slug="beach-season-opens").exists()
+
+
+@pytest.mark.django_db
+def test_an_editor_renaming_a_published_story_in_the_form_records_the_redirect(client):
+    story = make_article(slug="old-slug", city_wide=True)
+    editor = newsroom_user("editor", "Editor")
+
+    response = signed_in(client, editor).post(change_url(story), story_data(story, slug="new-slug"))
+
+    assert response.status_code == 302, form_errors(response)
+    assert redirect_pairs() == [("/stories/old-slug/", "/stories/new-slug/")]
+
+
+@pytest.mark.django_db
+def test_a_story_may_keep_its_own_slug_when_saved_again(client):
+    """Its own former address leads to itself, so saving it is not refused."""
+    story = rename(make_article(slug="a", city_wide=True), "b")
+    rename(story, "a")
+    editor = newsroom_user("editor", "Editor")
+
+    response = signed_in(client, editor).post(change_url(story), story_data(story, summary="New summary."))
+
+    assert response.status_code == 302, form_errors(response)
+
+
+def run_import(*args, **options):
+    stdout, stderr = StringIO(), StringIO()
+    call_command("import_articles", *map(str, args), stdout=stdout, stderr=stderr, **options)
+    return stdout.getvalue(), stderr.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_imported_pages_old_address_leads_to_its_story(client, tmp_path):
+    page = tmp_path / "business-center.txt"
+    page.write_text(f"URL: {OLD_SITE_ADDRESS}\n\n{PAGE}", encoding="utf-8")
+
+    stdout, _ = run_import(page)
+
+    story = Article.objects.get()
+    assert f"redirects {OLD_SITE_ADDRESS} to the story" in stdout
+    response = client.get(OLD_SITE_PATH)
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_a_url_map_gives_pages_their_old_addresses(client, tmp_path):
+    page = tmp_path / "business-center.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    url_map = tmp_path / "addresses.csv"
+    with open(url_map, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([["file", "url"], ["business-center.txt", OLD_SITE_ADDRESS]])
+
+    run_import(page, url_map=url_map)
+
+    story = Article.objects.get()
+    assert story.import_key == "url:www.chinadaily.com.cn" + OLD_SITE_PATH
+    assert client.get(OLD_SITE_PATH)["Location"] == story.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_the_old_address_follows_the_story_when_its_slug_changes(client, tmp_path):
+    page = tmp_path / "business-center.txt"
+    page.write_text(f"URL: {OLD_SITE_ADDRESS}\n\n{PAGE}", encoding="utf-8")
+    run_import(page)
+
+    rename(Article.objects.get(), "sino-russia-business-center")
+
+    assert client.get(OLD_SITE_PATH)["Location"] == "/stories/sino-russia-business-center/"
+
+
+@pytest.mark.django_db
+def test_an_old_address_of_an_imported_draft_is_a_404_until_it_is_published(client, tmp_path):
+    page = tmp_path / "business-center.txt"
+    page.write_text(f"URL: {OLD_SITE_ADDRESS}\n\n{PAGE}", encoding="utf-8")
+    run_import(page, status="draft")
+
+    assert client.get(OLD_SITE_PATH).status_code == 404
+    Article.objects.update(status=Article.Status.PUBLISHED)
+    assert client.get(OLD_SITE_PATH).status_code == 301
+
+
+@pytest.mark.django_db
+def test_a_url_map_disagreeing_with_the_pages_url_line_is_refused(tmp_path):
+    page = tmp_path / "business-center.txt"
+    page.write_text(f"URL: {OLD_SITE_ADDRESS}\n\n{PAGE}", encoding="utf-8")
+    url_map = tmp_path / "addresses.csv"
+    url_map.write_text("business-center.txt,http://www.chinadaily.com.cn/other.htm\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="--url-map gives http://www.chinadaily.com.cn/other.htm"):
+        run_import(page, url_map=url_map)
+
+    assert not Article.objects.exists()
+    assert not Redirect.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "rows, problem",
+    [
+        ("business-center.txt\n", "row 1: expected two columns"),
+        ("a.txt,http://x.cn/a.htm\na.txt,http://x.cn/b.htm\n", "row 2: a.txt is given two addresses"),
+    ],
+)
+def test_a_malformed_url_map_is_refused_before_anything_is_written(tmp_path, rows, problem):
+    page = tmp_path / "business-center.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    url_map = tmp_path / "addresses.csv"
+    url_map.write_text(rows, encoding="utf-8")
+
+    with pytest.raises(CommandError, match=problem):
+        run_import(page, url_map=url_map)
+
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_url_map_address_that_is_not_a_web_address_is_refused(tmp_path):
+    page = tmp_path / "business-center.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    url_map = tmp_path / "addresses.csv"
+    url_map.write_text("business-center.txt,/qingdao/content_1.htm\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="is not a web address"):
+        run_import(page, url_map=url_map)
+
+    assert not Article.objects.exists()

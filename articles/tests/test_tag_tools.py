@@ -1,0 +1,530 @@
+"""Issue 10: one tag per name, the staff's tag tools, and the reader's tag pages and related stories."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.contrib.messages import get_messages
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.models import Article, Tag, TaggedArticle, TagRedirect, normalize_tag_name
+from articles.tags import suggest_tags
+from articles.tests.factories import make_article
+from articles.tests.newsroom import change_url, form_errors, newsroom_user, signed_in, story_data
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+STORIES = reverse("admin:articles_article_changelist")
+TAGS = reverse("admin:articles_tag_changelist")
+
+
+def staff(*codenames, username="zhao.tags"):
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def tagger_client(client):
+    """A user in the newsroom's Tagger group: the tags of any story and the tag list, nothing else."""
+    return signed_in(client, newsroom_user("zhao.tags", "Tagger"))
+
+
+@pytest.fixture
+def tag_keeper_client(client):
+    """Staff with plain permissions: may see stories and change tags, nothing else."""
+    return signed_in(client, staff("view_article", "view_tag", "change_tag"))
+
+
+def tag_page(slug):
+    return reverse("articles:tag-detail", kwargs={"slug": slug})
+
+
+def names(article):
+    return sorted(article.tags.names())
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# --- One tag per name ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("  Sino   Russia ", "Sino Russia"),
+        ("Sino\u00a0Russia", "Sino Russia"),  # a no-break space
+        ("ＳＩＮＯ－ＲＵＳＳＩＡ", "SINO-RUSSIA"),  # full-width letters and hyphen
+        ("崂山\u3000茶", "崂山 茶"),  # an ideographic space
+        ("Night economy", "Night economy"),
+    ],
+)
+def test_tag_names_are_stored_normalised(typed, stored):
+    assert normalize_tag_name(typed) == stored
+    assert Tag.objects.create(name=typed).name == stored
+
+
+@pytest.mark.parametrize("second", ["sino-russia", "SINO-RUSSIA", " Sino-Russia ", "ｓｉｎｏ-ｒｕｓｓｉａ"])
+def test_the_database_refuses_a_second_tag_that_differs_by_case_spacing_or_width(second):
+    Tag.objects.create(name="Sino-Russia")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Tag.objects.create(name=second, slug="another-slug")
+    # Not only the application: a row written around Tag.save is refused as well.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Tag.objects.bulk_create([Tag(name="SINO-russia", slug="yet-another")])
+    assert Tag.objects.count() == 1
+
+
+def test_tagging_a_story_by_name_finds_the_existing_tag_whatever_its_form():
+    existing = Tag.objects.create(name="Sino Russia")
+    story = make_article(tags=["sino  russia", "ＳＩＮＯ RUSSIA", " Sino Russia"])
+    story.tags.add("SINO RUSSIA")
+    assert list(story.tags.all()) == [existing]
+    assert Tag.objects.count() == 1
+
+
+def test_a_story_carries_a_tag_at_most_once_in_the_database():
+    story = make_article(tags=["Tea"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TaggedArticle.objects.create(content_object=story, tag=Tag.objects.get())
+
+
+def test_the_tag_form_refuses_a_name_that_exists_in_another_case(admin_client):
+    Tag.objects.create(name="Tea")
+    response = admin_client.post(reverse("admin:articles_tag_add"), {"name": "  TEA ", "slug": ""})
+    assert response.status_code == 200
+    assert "A tag with this name already exists (tags ignore case)" in response.content.decode()
+    assert Tag.objects.count() == 1
+
+
+def test_the_story_form_keeps_spaces_hyphens_and_chinese_in_tags(admin_client):
+    Tag.objects.create(name="Night economy")
+    story = make_article(headline="Night market", tags=["Old"], city_wide=True)
+    data = story_data(story, tags=["night  economy", "崂山", "Sino-Russia, Tea"])
+
+    response = admin_client.post(change_url(story), data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert names(story) == ["Night economy", "Sino-Russia", "Tea", "崂山"]
+    assert Tag.objects.filter(name__iexact="night economy").count() == 1
+
+
+def test_a_tagger_tags_a_story_from_its_form_with_the_autocomplete(client):
+    story = make_article(tags=["Old"], city_wide=True)
+    signed_in(client, newsroom_user("zhao.tags", "Tagger"))
+    page = client.get(change_url(story)).content.decode()
+    assert 'class="admin-autocomplete tag-autocomplete"' in page
+
+    response = client.post(change_url(story), story_data(story, tags=["Old", "Port cranes"]))
+
+    assert response.status_code == 302, form_errors(response)
+    assert names(story) == ["Old", "Port cranes"]
+
+
+def test_the_story_form_offers_autocomplete_and_suggestions_without_inline_script(admin_client):
+    story = make_article(tags=["Tea"])
+    page = admin_client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert 'class="admin-autocomplete tag-autocomplete"' in page
+    assert f'data-ajax--url="{reverse("admin:articles_tag_names")}"' in page
+    assert 'data-tags="true"' in page
+    assert '<option value="Tea" selected>Tea</option>' in page
+    assert f'data-url="{reverse("admin:articles_tag_suggest")}"' in page
+    assert "admin/js/autocomplete.js" in page and "newsroom/tag-suggestions.js" in page
+    assert "<script>" not in page
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_merges_tags_that_differ_only_by_case_spacing_or_width():
+    """Duplicates stored before the constraint join the most used one; their addresses redirect to it."""
+    target = ("articles", "0030_tag_vocabulary")
+    executor = MigrationExecutor(connection)
+    before = [parent.key for parent in executor.loader.graph.node_map[target].parents]
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        OldArticle = old.get_model("articles", "Article")
+        OldTag = old.get_model("articles", "Tag")
+        Tagged = old.get_model("articles", "TaggedArticle")
+        one, two, three = (
+            OldArticle.objects.create(headline=h, slug=h, body="b") for h in ("one", "two", "three")
+        )
+        little = OldTag.objects.create(name="sino-russia", slug="sino-russia")
+        most = OldTag.objects.create(name="Sino-Russia ", slug="sino-russia-2")
+        wide = OldTag.objects.create(name="ＳＩＮＯ-russia", slug="sino-russia-3")
+        spaced = OldTag.objects.create(name=" Tea  time", slug="tea-time")
+        for article, tag in [
+            (one, little),
+            (one, most),
+            (two, most),
+            (two, most),
+            (three, wide),
+            (three, spaced),
+        ]:
+            Tagged.objects.create(content_object=article, tag=tag)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+        assert sorted(Tag.objects.values_list("pk", "name", "slug")) == [
+            (most.pk, "Sino-Russia", "sino-russia-2"),
+            (spaced.pk, "Tea time", "tea-time"),
+        ]
+        links = sorted(TaggedArticle.objects.values_list("content_object__slug", "tag__name"))
+        assert links == [
+            ("one", "Sino-Russia"),
+            ("three", "Sino-Russia"),
+            ("three", "Tea time"),
+            ("two", "Sino-Russia"),
+        ]
+        assert dict(TagRedirect.objects.values_list("old_slug", "tag_id")) == {
+            "sino-russia": most.pk,
+            "sino-russia-3": most.pk,
+        }
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Tag.objects.bulk_create([Tag(name="TEA TIME", slug="other")])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+# --- The story list: untagged filter, bulk tagging ------------------------------------------
+
+
+def test_the_untagged_filter_lists_only_stories_without_tags(admin_client):
+    bare = make_article(headline="Bare")
+    make_article(headline="Tagged", tags=["Tea", "Spring"])
+    untagged = admin_client.get(STORIES, {"tagged": "no"}).context["cl"].result_list
+    tagged = admin_client.get(STORIES, {"tagged": "yes"}).context["cl"].result_list
+    assert list(untagged) == [bare]
+    assert [story.headline for story in tagged] == ["Tagged"]
+
+
+def test_a_tagger_adds_tags_to_the_selected_stories_in_two_steps(tagger_client):
+    first, second = make_article(tags=["Tea"]), make_article()
+    untouched = make_article()
+    Tag.objects.create(name="Laoshan")
+    selected = {"action": "add_tags", "_selected_action": [first.pk, second.pk]}
+
+    form_page = tagger_client.post(STORIES, selected)
+    assert form_page.status_code == 200
+    assert "Add these tags to the 2 selected stories" in form_page.content.decode()
+    assert names(first) == ["Tea"] and names(second) == []
+
+    done = tagger_client.post(
+        STORIES, {**selected, "apply": "yes", "tags": ["laoshan", "tea", "Spring harvest"]}
+    )
+
+    assert done.status_code == 302
+    assert names(first) == ["Laoshan", "Spring harvest", "Tea"]
+    assert names(second) == ["Laoshan", "Spring harvest", "Tea"]
+    assert names(untouched) == []
+    assert Tag.objects.count() == 3
+    assert messages_of(done) == ["Added “laoshan”, “tea”, “Spring harvest” to 2 of 2 selected stories."]
+    # Each story's history has the change, by the tagger, with its tags.
+    [version] = Version.objects.get_for_object(second)
+    assert version.revision.user.username == "zhao.tags"
+    assert (
+        version.revision.comment
+        == "Added the tags “laoshan”, “tea”, “Spring harvest” (to several stories at once)."
+    )
+    assert {
+        v.object for v in version.revision.version_set.all() if isinstance(v.object, TaggedArticle)
+    } >= set(TaggedArticle.objects.filter(content_object=second))
+    assert not Version.objects.get_for_object(untouched).exists()
+
+
+def test_staff_with_only_the_change_tag_permission_remove_a_tag_in_bulk(tag_keeper_client):
+    tagger_client = tag_keeper_client
+    first, second = make_article(tags=["Tea", "Spring"]), make_article(tags=["Spring"])
+    other = make_article(tags=["Spring"])
+    selected = {"action": "remove_tags", "_selected_action": [first.pk, second.pk], "apply": "yes"}
+
+    done = tagger_client.post(STORIES, {**selected, "tags": ["spring"]})
+
+    assert done.status_code == 302
+    assert names(first) == ["Tea"] and names(second) == [] and names(other) == ["Spring"]
+    assert messages_of(done) == ["Removed “Spring” from 2 stories."]
+    unknown = tagger_client.post(STORIES, {**selected, "tags": ["Nowhere"]})
+    assert unknown.status_code == 200
+    assert "There is no tag named “Nowhere”." in unknown.content.decode()
+
+
+def test_staff_without_tagging_rights_get_no_bulk_tag_actions(client):
+    client.force_login(staff("view_article", username="reader.staff"))
+    story = make_article(tags=["Tea"])
+    page = client.get(STORIES)
+    assert "add_tags" not in page.content.decode()
+    response = client.post(
+        STORIES, {"action": "remove_tags", "_selected_action": [story.pk], "apply": "yes", "tags": ["Tea"]}
+    )
+    assert response.status_code in (200, 302)
+    assert names(story) == ["Tea"]
+
+
+# --- The tag admin ------------------------------------------------------------------------
+
+
+def test_renaming_a_tag_moves_its_page_and_the_old_address_redirects_permanently(admin_client, client):
+    tag = Tag.objects.create(name="Sino Russia")
+    make_article(tags=[tag])
+    change = reverse("admin:articles_tag_change", args=[tag.pk])
+
+    response = admin_client.post(change, {"name": "Sino-Russian ties", "slug": "sino-russia"})
+
+    assert response.status_code == 302
+    tag.refresh_from_db()
+    assert (tag.name, tag.slug) == ("Sino-Russian ties", "sino-russian-ties")
+    moved = client.get(tag_page("sino-russia") + "?page=1")
+    assert moved.status_code == 301
+    assert moved["Location"] == tag_page("sino-russian-ties") + "?page=1"
+    assert "Sino-Russian ties" in client.get(moved["Location"]).content.decode()
+
+    # Renamed back: the address is the tag's own again, and no redirect leads away from it.
+    admin_client.post(change, {"name": "Sino Russia", "slug": "sino-russian-ties"})
+    tag.refresh_from_db()
+    assert tag.slug == "sino-russia"
+    assert client.get(tag_page("sino-russia")).status_code == 200
+    assert client.get(tag_page("sino-russian-ties")).status_code == 301
+
+
+def test_merging_tags_keeps_one_copy_per_story_counts_and_redirects(tagger_client, client):
+    keep, dash, spaced = (
+        Tag.objects.create(name=n) for n in ("Sino-Russia", "Sino–Russian ties", "sino russia")
+    )
+    both = make_article(tags=[keep, dash, spaced])
+    only_dash = make_article(tags=[dash])
+    only_spaced = make_article(tags=[spaced])
+    only_keep = make_article(tags=[keep])
+    TagRedirect.objects.create(old_slug="russia-ties-old", tag=dash)
+    selected = {"action": "merge", "_selected_action": [keep.pk, dash.pk, spaced.pk]}
+
+    form_page = tagger_client.post(TAGS, selected)
+    assert form_page.status_code == 200
+    assert "Keep this tag" in form_page.content.decode()
+    assert Tag.objects.count() == 3
+
+    done = tagger_client.post(TAGS, {**selected, "apply": "yes", "target": keep.pk})
+
+    assert done.status_code == 302
+    assert list(Tag.objects.all()) == [keep]
+    for story in (both, only_dash, only_spaced, only_keep):
+        assert list(TaggedArticle.objects.filter(content_object=story).values_list("tag", flat=True)) == [
+            keep.pk
+        ]
+    assert Tag.objects.with_story_counts().get().story_count == 4
+    assert messages_of(done) == [
+        "Merged “sino russia”, “Sino–Russian ties” into “Sino-Russia”: 2 more stories carry it, "
+        "and the old tag addresses redirect to its page."
+    ]
+    for old in (dash.slug, spaced.slug, "russia-ties-old"):
+        response = client.get(tag_page(old))
+        assert (response.status_code, response["Location"]) == (301, tag_page("sino-russia")), old
+
+
+def test_merge_with_one_tag_selected_changes_nothing_and_says_so(tagger_client):
+    tag = Tag.objects.create(name="Tea")
+    make_article(tags=[tag])
+    done = tagger_client.post(TAGS, {"action": "merge", "_selected_action": [tag.pk]}, follow=True)
+    assert messages_of(done) == ["Select two or more tags to merge; nothing was changed."]
+    assert list(Tag.objects.all()) == [tag]
+
+
+def test_no_tag_action_claims_a_merge_it_did_not_make(admin_client):
+    """taggit's own "Merge selected tags" (which works on taggit's links, not ours) is not offered."""
+    actions = admin_client.get(TAGS).context["action_form"].fields["action"].choices
+    assert [name for name, _ in actions] == ["", "delete_selected", "merge", "delete_unused"]
+
+
+def test_delete_unused_tags_keeps_tags_that_stories_use(admin_client):
+    used = Tag.objects.create(name="Used")
+    make_article(tags=[used], published=False)
+    unused = [Tag.objects.create(name=f"Unused {n}") for n in range(2)]
+    selected = [used.pk, *(tag.pk for tag in unused)]
+
+    done = admin_client.post(TAGS, {"action": "delete_unused", "_selected_action": selected})
+
+    assert list(Tag.objects.all()) == [used]
+    assert messages_of(done) == ["Deleted 2 unused tags. Kept 1 that stories use (merge them instead)."]
+    unused_filter = admin_client.get(TAGS, {"used": "no"}).context["cl"].result_list
+    assert list(unused_filter) == []
+
+
+def test_a_tags_admin_page_lists_its_stories(admin_client):
+    tag = Tag.objects.create(name="Tea")
+    live = make_article(headline="Spring tea <b>harvest</b>", tags=[tag])
+    draft = make_article(headline="Draft about tea", tags=[tag], published=False)
+    TagRedirect.objects.create(old_slug="old-tea", tag=tag)
+
+    page = admin_client.get(reverse("admin:articles_tag_change", args=[tag.pk])).content.decode()
+
+    assert "2 stories" in page
+    assert reverse("admin:articles_article_change", args=[live.pk]) in page
+    assert "Spring tea &lt;b&gt;harvest&lt;/b&gt;</a> (Published)" in page
+    assert f'{reverse("admin:articles_article_change", args=[draft.pk])}">Draft about tea</a> (Draft)' in page
+    assert tag_page("old-tea") in page
+    assert "Content type" not in page and "Object ID" not in page
+
+
+def test_tag_names_for_autocomplete_most_used_first(tagger_client, client):
+    make_article(tags=["Tea"])
+    make_article(tags=["Tea", "Green tea"])
+    Tag.objects.create(name="Teapot")
+    make_article(tags=["Laoshan"])
+    url = reverse("admin:articles_tag_names")
+
+    answer = tagger_client.get(url, {"term": " TEA"}).json()
+
+    assert [result["id"] for result in answer["results"]] == ["Tea", "Green tea", "Teapot"]
+    assert answer["results"][0] == {"id": "Tea", "text": "Tea"}
+    assert answer["pagination"] == {"more": False}
+    client.force_login(staff(username="nobody"))
+    assert client.get(url, {"term": "tea"}).status_code == 403
+
+
+# --- Suggestions -----------------------------------------------------------------------------
+
+
+def test_suggestions_are_existing_tags_the_story_mentions():
+    for name in ("Tea", "Laoshan", "崂山", "Sino-Russia", "Team", "Unmentioned"):
+        Tag.objects.create(name=name)
+    make_article(tags=["Laoshan", "Sino-Russia"])
+    make_article(tags=["Laoshan"])
+    text = "Laoshan tea pickers\nThe team at the 崂山茶 farm  sent SINO-RUSSIA teas east."
+
+    assert suggest_tags(text) == ["Laoshan", "Sino-Russia", "Tea", "Team", "崂山"]
+    assert suggest_tags(text, exclude=["laoshan", "TEA"]) == ["Sino-Russia", "Team", "崂山"]
+    assert suggest_tags("Teapots and steam") == []
+
+
+def test_the_suggestion_view_answers_the_story_form(admin_client, client):
+    Tag.objects.create(name="Tea")
+    Tag.objects.create(name="West Coast")
+    url = reverse("admin:articles_tag_suggest")
+    data = {"headline": "Tea on the west  coast", "body": "Nothing else.", "tags": ["West Coast"]}
+
+    assert admin_client.post(url, data).json() == {"suggestions": ["Tea"]}
+    assert admin_client.get(url).status_code == 405
+    client.force_login(staff(username="nobody"))
+    assert client.post(url, data).status_code == 403
+
+
+# --- Reader pages ----------------------------------------------------------------------------
+
+
+def test_the_tag_page_shows_the_name_and_its_published_story_count(client):
+    for _ in range(3):
+        make_article(tags=["Tea"])
+    make_article(tags=["Tea"], published=False)
+    make_article(tags=["Tea"], days_ago=-1)
+    page = client.get(tag_page("tea")).content.decode()
+    assert "Tagged: Tea" in page
+    assert "3 stories" in page
+
+
+def test_an_old_address_of_a_tag_with_no_published_story_is_404(client):
+    tag = Tag.objects.create(name="Embargo")
+    make_article(tags=[tag], published=False)
+    TagRedirect.objects.create(old_slug="old-embargo", tag=tag)
+    assert client.get(tag_page("old-embargo")).status_code == 404
+
+
+def test_the_tag_index_lists_the_most_used_tags_of_published_stories(client):
+    for _ in range(3):
+        make_article(tags=["Tea", "Laoshan"])
+    make_article(tags=["Laoshan"])
+    make_article(tags=["Secret merger"], published=False)
+    make_article(tags=["Secret merger", "Tea"], days_ago=-1)
+    Tag.objects.create(name="Unused")
+
+    response = client.get(reverse("articles:tag-index"))
+
+    assert [(tag.name, tag.story_count) for tag in response.context["tags"]] == [("Laoshan", 4), ("Tea", 3)]
+    page = response.content.decode()
+    assert f'href="{tag_page("laoshan")}"' in page
+    assert "Secret merger" not in page and "Unused" not in page
+
+
+def test_the_tag_index_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    """The counts in one query, the tags in one, the navigation in one, however many tags."""
+    for n in range(3):
+        make_article(tags=[f"topic {n}"])
+    with django_assert_num_queries(3):
+        client.get(reverse("articles:tag-index"))
+    for n in range(40):
+        make_article(tags=[f"topic {n}", f"other {n}"])
+    with django_assert_num_queries(3):
+        assert client.get(reverse("articles:tag-index")).status_code == 200
+
+
+@pytest.fixture
+def related_setup():
+    laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
+    story = make_article(headline="Story", regions=[laoshan], tags=["a", "b", "c"], days_ago=1)
+    made = {
+        "three old": make_article(tags=["a", "b", "c"], regions=[jimo], days_ago=30),
+        "two same region": make_article(tags=["a", "b"], regions=[laoshan], days_ago=20),
+        "two newer": make_article(tags=["b", "c"], regions=[jimo], days_ago=2),
+        "two older": make_article(tags=["a", "c"], days_ago=10),
+        "one newest": make_article(tags=["c", "z"], days_ago=0),
+        "one older": make_article(tags=["a"], days_ago=40),
+        "draft": make_article(tags=["a", "b", "c"], published=False),
+        "scheduled": make_article(tags=["a", "b", "c"], days_ago=-1),
+        "no shared tag": make_article(tags=["z"], regions=[laoshan], days_ago=0),
+    }
+    for article in made.values():
+        article.headline = next(name for name, other in made.items() if other.pk == article.pk)
+        article.save(update_fields=["headline"])
+    return story
+
+
+def test_related_stories_share_the_most_tags_then_same_region_then_newest(related_setup):
+    story = Article.objects.with_relations().get(pk=related_setup.pk)
+    related = Article.objects.published().related_to(story)
+    assert [article.headline for article in related] == [
+        "three old",
+        "two same region",
+        "two newer",
+        "two older",
+        "one newest",
+    ]
+
+
+def test_related_stories_are_one_query_and_shown_on_the_story_page(
+    related_setup, client, django_assert_num_queries
+):
+    story = Article.objects.with_relations().get(pk=related_setup.pk)
+    with django_assert_num_queries(1):
+        list(Article.objects.published().related_to(story))
+    page = client.get(story.get_absolute_url()).content.decode()
+    related = page.split('id="related-stories-heading"')[1].split("</aside>")[0]
+    assert "three old" in related and "one newest" in related
+    assert "Story</a>" not in related and "draft" not in related and "scheduled" not in related
+    assert 'id="more-stories-heading"' in page
+
+
+def test_an_untagged_story_has_no_related_stories_and_no_query_for_them(client, django_assert_num_queries):
+    make_article(tags=["a"])
+    story = Article.objects.with_relations().get(pk=make_article().pk)
+    with django_assert_num_queries(0):
+        assert list(Article.objects.published().related_to(story)) == []
+    assert "related-stories" not in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_related_stories_query_count_does_not_grow_with_tags(client):
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    story = make_article(tags=["a"])
+    make_article(tags=["a"])
+    few = queries(story.get_absolute_url())
+    story.tags.add(*[f"t{n}" for n in range(20)])
+    for n in range(20):
+        make_article(tags=[f"t{n}", "a"])
+    assert queries(story.get_absolute_url()) == few
