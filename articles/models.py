@@ -7,9 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.fields.files import ImageFieldFile
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import Lower
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -78,14 +78,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def lead_then_latest(self, count):
         """
-        The home page's top list: the featured story first (when it is in this
-        queryset), then the newest others, `count` in all. One query, using the
-        publication index: the featured story and the newest `count` are the only candidates.
+        The home page's top list, as listing rows (for_listing): the featured story
+        first (when it is in this queryset), then the newest others, `count` in all.
+        One query whose only candidates are the newest `count` (the publication index)
+        and the featured story (its own partial index), each checked against this
+        queryset by primary key, so no plan walks the other stories.
         """
         newest = self.order_by("-published_at", "-pk").values("pk")[:count]
-        return self.filter(Q(featured=True) | Q(pk__in=newest)).order_by("-featured", "-published_at", "-pk")[
-            :count
-        ]
+        lead = self.model.objects.filter(featured=True).order_by().values("pk")
+        in_this = Exists(self.filter(pk=OuterRef("pk")))
+        candidates = self.model.objects.filter(Q(pk__in=newest) | Q(pk__in=lead)).filter(in_this)
+        return candidates.for_listing().order_by("-featured", "-published_at", "-pk")[:count]
 
     @transaction.atomic
     def make_lead(self, article):
@@ -96,23 +99,21 @@ class ArticleQuerySet(models.QuerySet):
     def latest_by_region(self, per_region=3):
         """
         The newest `per_region` stories of every region, as {region_id: [article, ...]},
-        in a fixed number of queries however many regions and stories there are.
-        Call it on an already filtered queryset, e.g. ``published().latest_by_region()``.
+        in two queries however many regions and stories there are. Call it on an
+        already filtered queryset, e.g. ``published().latest_by_region()``.
+
+        The first reads each region's n-th newest story in its own small subquery
+        (ORDER BY ... LIMIT 1 OFFSET n), which walks the publication index from the
+        newest story and stops at the n-th of the region: its cost depends on how
+        recent the region's stories are, not on how many stories there are.
         """
-        through = Article.regions.through
-        ranked = (
-            through.objects.filter(article__in=self.values("pk"))
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("region_id"),
-                    order_by=[F("article__published_at").desc(), F("article_id").desc()],
-                )
-            )
-            .filter(rank__lte=per_region)
-            .values_list("region_id", "article_id")
-        )
-        pairs = list(ranked)
+        newest = self.order_by("-published_at", "-pk").values("pk")
+        ranks = {
+            f"story_{rank}": Subquery(newest.filter(regions=OuterRef("pk"))[rank : rank + 1])
+            for rank in range(per_region)
+        }
+        rows = Region.objects.order_by().annotate(**ranks).values_list("pk", *ranks)
+        pairs = [(region_id, pk) for region_id, *stories in rows for pk in stories if pk is not None]
         headlines = self.model.objects.filter(pk__in={a for _, a in pairs}).only("headline", "slug", "published_at")
         articles = headlines.in_bulk()
         by_region = {}
