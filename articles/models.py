@@ -409,14 +409,21 @@ class Article(models.Model):
     class Meta:
         verbose_name = "story"
         verbose_name_plural = "stories"
-        # Plain DESC (not NULLS LAST) so PostgreSQL can walk article_status_pub_idx
-        # for the newest published stories.
+        # Plain DESC (not NULLS LAST) so both databases can walk article_status_pub_id_idx
+        # for the newest published stories in exactly this order (no sort of equal times).
         ordering = ["-published_at", "-pk"]
         permissions = [
             ("publish_article", "Can publish, schedule, unpublish and send back any story, and edit it"),
             ("tag_article", "Can change the tags of any story"),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+        indexes = [
+            # Every reader listing (home, regions, tags, archives, feeds) and the admin's status filter.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_pub_id_idx"),
+            # The admin story list, unfiltered, newest first.
+            models.Index(fields=["-published_at", "-id"], name="article_pub_id_idx"),
+            # The sitemap index's last change (the newest updated_at of a published story).
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["featured"], condition=Q(featured=True), name="article_one_home_page_lead"
