@@ -7,9 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.fields.files import ImageFieldFile
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -128,25 +128,48 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, count=5):
         """
         Up to `count` stories sharing the most tags with `article` (ties: one of its
-        regions first, then newest), never the story itself. One query, using the
-        story's tags and regions read in subqueries; none for a story whose card data has no
-        tags. Call it on ``published()``.
+        regions first, then newest), never the story itself, among the newest
+        RELATED_CANDIDATES stories of each of its tags. One query; none for a story
+        whose card data has no tags. Call it on ``published()``.
+
+        The candidates are read from the tag links' (tag, story) index, newest story ids
+        first, so a story of a tag carried by a hundred thousand stories costs what one
+        of a rare tag does; each candidate is checked against this queryset by primary key.
         """
         if not article.card.get("tags"):
             return self.none()
         story_tags = TaggedArticle.objects.filter(content_object_id=article.pk).values("tag_id")
+        # The id of each tag's RELATED_CANDIDATES-th newest story: its links from there up are the candidates.
+        floor = (
+            TaggedArticle.objects.filter(tag_id=OuterRef("pk"))
+            .order_by("-content_object_id")
+            .values("content_object_id")[RELATED_CANDIDATES - 1 : RELATED_CANDIDATES]
+        )
+        # From the tags, so that each tag's floor is read once and bounds its links' index range.
+        candidates = (
+            Tag.objects.filter(pk__in=story_tags)
+            .alias(floor=Coalesce(Subquery(floor), 0))
+            .filter(articles_taggedarticle_items__content_object_id__gte=F("floor"))
+            .values("articles_taggedarticle_items__content_object_id")
+        )
         story_regions = Article.regions.through.objects.filter(article_id=article.pk).values("region_id")
         same_region = Exists(
             Article.regions.through.objects.filter(article_id=OuterRef("pk"), region_id__in=story_regions)
         )
+        in_this = Exists(self.filter(pk=OuterRef("pk")))
         # Counting after filtering on tags counts only the shared tags (the same join).
         return (
-            self.exclude(pk=article.pk)
+            self.model.objects.filter(pk__in=candidates)
+            .filter(in_this)
+            .exclude(pk=article.pk)
             .filter(tags__in=story_tags)
             .annotate(shared_tags=Count("pk"), same_region=same_region)
             .order_by("-shared_tags", "-same_region", "-published_at", "-pk")
             .only("headline", "slug", "published_at")[:count]
         )
+
+
+RELATED_CANDIDATES = 300
 
 
 def normalize_tag_name(name):
