@@ -14,7 +14,7 @@ from photos.forms import KeptFileInput
 from photos.pictures import jpeg_rendition
 
 from . import editorial, pending, workflow
-from .admin_listing import AuthorListFilter, BoundedAdminPaginator, RegionListFilter, search_stories
+from .admin_listing import AuthorListFilter, BoundedAdminPaginator, RegionListFilter, changelist_page, search_stories
 from .admin_status import DateTimePicker, StatusFilter, TagFilter, saved_message, status_label
 from .admin_forms import ArticleAdminForm
 from .history import HistoryAdminMixin
@@ -124,10 +124,9 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     # Searched through the full-text index (get_search_results); this turns the search box on.
     search_fields = ("headline", "summary", "body", "byline", "source", "tags__name")
     # The list stays as cheap at a million stories as at a thousand (articles/admin_listing.py):
-    # the count stops at 10,000 and the total of the table is never counted. No date
+    # the count stops ten pages ahead and the total of the table is never counted. No date
     # hierarchy: it reads the years, then months, of every listed story on each request;
     # the publication time filter (today, past 7 days, this month, this year) replaces it.
-    paginator = BoundedAdminPaginator
     show_full_result_count = False
     readonly_fields = ("author", "created_at", "updated_at", "revised_at")
     inlines = [PhotoInline, CorrectionInline]
@@ -166,6 +165,9 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_relations()
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return BoundedAdminPaginator(queryset, per_page, orphans, allow_empty_first_page, page=changelist_page(request))
 
     def get_search_results(self, request, queryset, search_term):
         return search_stories(queryset, search_term), False

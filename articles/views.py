@@ -137,6 +137,29 @@ class ArticleArchiveMixin:
         )
         return dates
 
+    # The previous and next periods with stories: the nearest story beyond this period
+    # can be a whole year of stories away along the index, so these are kept too.
+    def get_previous_year(self, date):
+        return self._neighbour("get_previous_year", date)
+
+    def get_next_year(self, date):
+        return self._neighbour("get_next_year", date)
+
+    def get_previous_month(self, date):
+        return self._neighbour("get_previous_month", date)
+
+    def get_next_month(self, date):
+        return self._neighbour("get_next_month", date)
+
+    def get_previous_day(self, date):
+        return self._neighbour("get_previous_day", date)
+
+    def get_next_day(self, date):
+        return self._neighbour("get_next_day", date)
+
+    def _neighbour(self, name, date):
+        return derived(f"archive:{name}:{date.isoformat()}", lambda: getattr(super(ArticleArchiveMixin, self), name)(date))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period, title_format = self.period

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import admin_listing
+from articles.admin import ArticleAdmin
 from articles.paging import BoundedPaginator
 from articles.tests.factories import make_article
 from articles.views import ArticleListView
@@ -59,19 +60,24 @@ def test_archive_dates_are_read_once_per_content_generation(client, settings):
     assert timezone.localtime().year - 3 in years(client.get("/archive/"))
 
 
-def test_the_story_list_counts_at_most_its_limit_and_never_lists_distinct_rows(admin_client, monkeypatch, laoshan):
-    monkeypatch.setattr(admin_listing, "ADMIN_MAX_COUNT", 3)
+def test_the_story_list_counts_only_pages_ahead_and_never_lists_distinct_rows(admin_client, monkeypatch, laoshan):
+    monkeypatch.setattr(admin_listing, "PAGES_AHEAD", 1)
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
     for _ in range(5):
         make_article(regions=[laoshan], tags=["Harbour", "Port"], headline="Harbour story")
 
     response, sqls = story_queries(admin_client, CHANGELIST, regions__id__exact=laoshan.pk, q="harbour")
 
     assert response.status_code == 200
-    assert len(response.context["cl"].result_list) == 5
-    assert "More than 3 stories" in response.content.decode()
+    assert len(response.context["cl"].result_list) == 2
+    assert "More than 4 stories" in response.content.decode()
     assert not [sql for sql in sqls if "DISTINCT" in sql]
     counts = [sql for sql in sqls if "COUNT(" in sql]
-    assert counts and all("LIMIT 4" in sql for sql in counts)
+    assert counts and all("LIMIT 5" in sql for sql in counts)
+    # The third page counts one page further: every page stays reachable.
+    third = admin_client.get(CHANGELIST, {"regions__id__exact": laoshan.pk, "q": "harbour", "p": 3})
+    assert third.status_code == 200 and len(third.context["cl"].result_list) == 1
+    assert "More than" not in third.content.decode()
 
 
 def test_the_story_list_offers_the_newsroom_as_authors_without_reading_every_story(admin_client, admin_user):
@@ -144,3 +150,20 @@ def test_the_story_list_makes_the_same_number_of_queries_with_few_and_many_stori
     with CaptureQueriesContext(connection) as many:
         assert admin_client.get(CHANGELIST, params).status_code == 200
     assert len(few) == len(many)
+
+
+def test_related_stories_come_from_the_newest_stories_of_each_tag(monkeypatch):
+    """A tag on a hundred thousand stories costs what a rare one does: only its newest few are candidates."""
+    from articles import models
+
+    monkeypatch.setattr(models, "RELATED_CANDIDATES", 3)
+    old_match = make_article(tags=["Tea", "Harbour"], days_ago=9)
+    newer = [make_article(tags=["Tea"], days_ago=d) for d in (4, 3)]
+    newest_harbour = [make_article(tags=["Harbour"], days_ago=d) for d in (6, 5)]
+    story = make_article(tags=["Tea", "Harbour"], days_ago=1)
+    story.refresh_from_db()  # its card data, written by articles/cards.py
+
+    related = list(models.Article.objects.published().related_to(story))
+
+    assert old_match not in related
+    assert set(related) == {*newer, *newest_harbour}
