@@ -14,7 +14,13 @@ from photos.forms import KeptFileInput
 from photos.pictures import jpeg_rendition
 
 from . import editorial, pending, workflow
-from .admin_listing import AuthorListFilter, BoundedAdminPaginator, RegionListFilter, changelist_page, search_stories
+from .admin_listing import (
+    AuthorListFilter,
+    BoundedAdminPaginator,
+    RegionListFilter,
+    changelist_page,
+    search_stories,
+)
 from .admin_status import DateTimePicker, StatusFilter, TagFilter, saved_message, status_label
 from .admin_forms import ArticleAdminForm
 from .history import HistoryAdminMixin
@@ -167,7 +173,8 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).with_relations()
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return BoundedAdminPaginator(queryset, per_page, orphans, allow_empty_first_page, page=changelist_page(request))
+        page = changelist_page(request)
+        return BoundedAdminPaginator(queryset, per_page, orphans, allow_empty_first_page, page=page)
 
     def get_search_results(self, request, queryset, search_term):
         return search_stories(queryset, search_term), False

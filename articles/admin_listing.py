@@ -94,12 +94,16 @@ class RegionListFilter(admin.SimpleListFilter):
         for pk, name in self.lookup_choices:
             yield {
                 "selected": chosen == pk,
-                "query_string": changelist.get_query_string({self.parameter_name: pk}, [self.city_wide_parameter]),
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: pk}, [self.city_wide_parameter]
+                ),
                 "display": name,
             }
         yield {
             "selected": city_wide == "True",
-            "query_string": changelist.get_query_string({self.city_wide_parameter: "True"}, [self.parameter_name]),
+            "query_string": changelist.get_query_string(
+                {self.city_wide_parameter: "True"}, [self.parameter_name]
+            ),
             "display": "City-wide",
         }
 

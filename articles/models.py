@@ -117,7 +117,8 @@ class ArticleQuerySet(models.QuerySet):
         }
         rows = Region.objects.order_by().annotate(**ranks).values_list("pk", *ranks)
         pairs = [(region_id, pk) for region_id, *stories in rows for pk in stories if pk is not None]
-        headlines = self.model.objects.filter(pk__in={a for _, a in pairs}).only("headline", "slug", "published_at")
+        headlines = self.model.objects.filter(pk__in={a for _, a in pairs})
+        headlines = headlines.only("headline", "slug", "published_at")
         articles = headlines.in_bulk()
         by_region = {}
         for region_id, article_id in pairs:
@@ -158,7 +159,9 @@ class ArticleQuerySet(models.QuerySet):
         # 1 or 0, looked up per candidate: as an EXISTS, PostgreSQL hashed every story of
         # the story's regions (a tenth of the archive) to answer it for a few hundred.
         story_regions = [region[0] for region in article.card.get("regions", ())]
-        shares_region = Article.regions.through.objects.filter(article_id=OuterRef("pk"), region_id__in=story_regions)
+        shares_region = Article.regions.through.objects.filter(
+            article_id=OuterRef("pk"), region_id__in=story_regions
+        )
         same_region = Coalesce(Subquery(shares_region.annotate(one=Value(1)).values("one")[:1]), Value(0))
         in_this = Exists(self.filter(pk=OuterRef("pk")))
         # Counting after filtering on tags counts only the shared tags (the same join).

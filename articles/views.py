@@ -158,7 +158,8 @@ class ArticleArchiveMixin:
         return self._neighbour("get_next_day", date)
 
     def _neighbour(self, name, date):
-        return derived(f"archive:{name}:{date.isoformat()}", lambda: getattr(super(ArticleArchiveMixin, self), name)(date))
+        find = getattr(super(ArticleArchiveMixin, self), name)
+        return derived(f"archive:{name}:{date.isoformat()}", lambda: find(date))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -60,7 +60,9 @@ def test_archive_dates_are_read_once_per_content_generation(client, settings):
     assert timezone.localtime().year - 3 in years(client.get("/archive/"))
 
 
-def test_the_story_list_counts_only_pages_ahead_and_never_lists_distinct_rows(admin_client, monkeypatch, laoshan):
+def test_the_story_list_counts_only_pages_ahead_and_never_lists_distinct_rows(
+    admin_client, monkeypatch, laoshan
+):
     monkeypatch.setattr(admin_listing, "PAGES_AHEAD", 1)
     monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
     for _ in range(5):
@@ -141,7 +143,9 @@ def test_reader_pages_make_the_same_number_of_queries_with_few_and_many_stories(
 @pytest.mark.parametrize(
     "params", [{}, {"regions__id__exact": "{region}"}, {"status": "published"}, {"q": "harbour"}]
 )
-def test_the_story_list_makes_the_same_number_of_queries_with_few_and_many_stories(admin_client, laoshan, params):
+def test_the_story_list_makes_the_same_number_of_queries_with_few_and_many_stories(
+    admin_client, laoshan, params
+):
     params = {key: value.format(region=laoshan.pk) for key, value in params.items()}
     _fill(2, laoshan)
     with CaptureQueriesContext(connection) as few:
