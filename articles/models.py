@@ -355,7 +355,7 @@ class Article(models.Model):
         "publication time",
         null=True,
         blank=True,
-        db_index=True,
+        # Indexed by article_pub_id_idx (with the id, in listing order) and article_status_pub_id_idx.
         help_text="Shown to readers as the story's date. Left empty, it is set when the story is "
         "first published; a future time schedules the story.",
     )
