@@ -285,7 +285,7 @@ class Vectors:
     once; the tests compare what this builds with what the database computes.
     """
 
-    LEXEME = re.compile(r"'((?:[^']|'')*)':([\d,]+)")
+    LEXEME = re.compile(r"('(?:[^']|'')*'):([\d,]+)")
 
     def __init__(self, fragments):
         fragments = list(dict.fromkeys(fragments))
@@ -296,35 +296,31 @@ class Vectors:
                 "FROM unnest(%s::text[]) AS f",
                 [fragments],
             )
-            self.known = {
-                fragment: (
-                    [(lexeme, [int(p) for p in ps.split(",")]) for lexeme, ps in self.LEXEME.findall(text)],
-                    words,
-                )
-                for fragment, text, words in cursor.fetchall()
-            }
-
-    def positions(self, fragments):
-        """{lexeme: [position, ...]} of to_tsvector('english', " ".join(fragments))."""
-        lexemes, offset = {}, 0
-        for fragment in fragments:
-            found, words = self.known[fragment]
-            for lexeme, positions in found:
-                lexemes.setdefault(lexeme, []).extend(p + offset for p in positions)
-            offset += words
-        return lexemes
+            # fragment: ([(quoted lexeme, positions)], words, highest position)
+            self.known = {}
+            for fragment, text, words in cursor.fetchall():
+                found = [(lexeme, [int(p) for p in ps.split(",")]) for lexeme, ps in self.LEXEME.findall(text)]
+                self.known[fragment] = (found, words, max((ps[-1] for _, ps in found), default=0))
 
     def vector(self, *weighted):
-        """The tsvector literal of setweight(to_tsvector(part), weight) || ... for (weight, fragments)."""
-        merged, shift = {}, 0
+        """
+        The tsvector literal of setweight(to_tsvector(part), weight) || ... for (weight,
+        fragments) pairs. A lexeme may come more than once: PostgreSQL merges its positions.
+        """
+        entries, shift = [], 0
         for weight, fragments in weighted:
-            top = 0
-            for lexeme, positions in self.positions(fragments).items():
-                merged.setdefault(lexeme, []).extend(f"{p + shift}{weight}" for p in positions)
-                top = max(top, positions[-1])
+            offset = top = 0
+            for fragment in fragments:
+                found, words, highest = self.known[fragment]
+                at = shift + offset
+                for lexeme, positions in found:
+                    entries.append(f"{lexeme}:{','.join(f'{p + at}{weight}' for p in positions)}")
+                if highest:
+                    top = offset + highest
+                offset += words
             # `||` moves the right vector on by the highest position of the left one.
             shift += top
-        return " ".join(f"'{lexeme}':{','.join(positions)}" for lexeme, positions in merged.items())
+        return " ".join(entries)
 
 
 @dataclass
