@@ -16,6 +16,7 @@ show which indexes the database uses at this size.
 import argparse
 import os
 import platform
+import re
 import resource
 import statistics
 import sys
@@ -202,7 +203,9 @@ def main():
               "</summary>")
         print()
         print("```")
-        print(slowest["sql"][:600] + (" ..." if len(slowest["sql"]) > 600 else ""))
+        # The column list says nothing about the plan.
+        sql = re.sub(r"^SELECT (?:DISTINCT )?\S.*? FROM ", "SELECT ... FROM ", slowest["sql"], count=1)
+        print(sql[:700] + (" ..." if len(sql) > 700 else ""))
         print("--")
         print("\n".join(plan))
         print("```")
