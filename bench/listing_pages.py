@@ -118,9 +118,12 @@ def pages(client, admin):
 
 
 def measure(client, url, repeat):
+    started = time.perf_counter()
     client.get(url)  # warm-up: the first request of a URL pays for imports and template loading
+    warm_up = time.perf_counter() - started
     timings = []
-    for _ in range(repeat):
+    # A page that takes seconds is timed fewer times (at least 3): about half a minute a page.
+    for _ in range(max(3, min(repeat, int(30 / max(warm_up, 1e-3))))):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)
@@ -190,7 +193,8 @@ def main():
         f"{when}; {versions()}; seed_bench in this run: {seeding:.1f} s; "
         f"load average (1 min) {load:.1f} before, {os.getloadavg()[0]:.1f} after; peak resident memory of "
         f"the measuring process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
-        f"median and 95th percentile of {args.repeat} requests after a warm-up, page cache off."
+        f"median and 95th percentile of {args.repeat} requests after a warm-up (at least 3, fewer for a page "
+        "that takes seconds), page cache off."
     )
     print()
     print("| Page | URL | median ms | p95 ms | queries |")
