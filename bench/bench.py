@@ -147,7 +147,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="5-second runs, 10-second load test (< 3 minutes)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    parser.add_argument("--stories", type=int, help="time every page in-process over N bench stories (issue 13)")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite",
+                        help="with --stories: the database to fill and measure")
     options = parser.parse_args()
+    if options.stories is not None:
+        return scale(options)
     seconds, load_seconds = (5, 10) if options.quick else (20, 60)
     started = time.monotonic()
     load_before = os.getloadavg()[0]
@@ -225,6 +230,65 @@ def main():
     return 0 if all(r["pass"] for r in results + loads) else 1
 
 
+def scale(options):
+    """
+    Every page of issue 13 timed in-process (bench/listing_pages.py) over a database of
+    options.stories bench stories filled by `manage.py seed_bench`. Each size and database
+    keeps its own database under BENCH_DATA (SQLite file, or the PostgreSQL database
+    newsroom_bench_N through bin/with-postgres), so a second run reuses the stories.
+    """
+    data = Path(os.environ.get("BENCH_DATA", Path(tempfile.gettempdir()) / "newsroom-bench-data"))
+    data.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings.base",
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "MEDIA_ROOT": str(data / "media"),
+        "STATIC_ROOT": str(data / "static"),
+        "SITE_URL": "http://testserver",
+        "ALLOWED_HOSTS": "testserver",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"sqlite:///{data / f'sqlite-{options.stories}.sqlite3'}",
+    }
+    command = [PYTHON, "bench/listing_pages.py", "--stories", str(options.stories)]
+    if options.quick:
+        command += ["--repeat", "5"]
+    if options.database == "postgres":
+        env["PG_DB_NAME"] = f"newsroom_bench_{options.stories}"
+        command = ["bin/with-postgres", *command]
+    run([PYTHON, "manage.py", "collectstatic", "--noinput"], env)
+    print(f"bench: {options.stories:,} stories on {options.database} (data in {data})...", flush=True)
+    done = subprocess.run(command, env=env, cwd=ROOT, text=True, stdout=subprocess.PIPE)
+    if done.returncode:
+        raise SystemExit(f"bench: bench/listing_pages.py failed (exit {done.returncode})")
+    report = done.stdout[done.stdout.index("### "):]
+    print(report)
+    if not options.no_write:
+        write_scale(report, f"{options.database} {options.stories}")
+        print("bench: written to bench/RESULTS.md")
+    return 0
+
+
+SCALE_HEADING = "# Scale: every page at 1,000, 100,000 and 1,000,000 stories (issue 13)"
+
+
+def write_scale(report, key):
+    """Put this size's tables into bench/RESULTS.md, replacing those of an earlier run of the same size."""
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text() if path.exists() else ""
+    start, end = f"<!-- scale {key} -->", f"<!-- /scale {key} -->"
+    block = f"{start}\n{report.strip()}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        if SCALE_HEADING not in text:
+            text = text.rstrip() + "\n\n" + SCALE_HEADING + "\n"
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text)
+
+
 def render(options, ceiling, results, loads, pages, version_line, elapsed):
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -266,6 +330,11 @@ def render(options, ceiling, results, loads, pages, version_line, elapsed):
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().rstrip()]
+    # The scale results (issue 13) are measured separately (--stories) and kept.
+    results_file = ROOT / "bench" / "RESULTS.md"
+    kept = results_file.read_text() if results_file.exists() else ""
+    if SCALE_HEADING in kept:
+        lines += ["", kept[kept.index(SCALE_HEADING):].rstrip()]
     return "\n".join(lines) + "\n"
 
 

@@ -1,122 +1,222 @@
 """
-Time the reader pages over a database filled with N stories.
+Time every page issue 13 lists over a database of N bench stories, in-process.
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python bench/listing_pages.py --stories 10000
-    bin/with-postgres .venv/bin/python bench/listing_pages.py --stories 10000
+    PG_DB_NAME=newsroom_bench bin/with-postgres .venv/bin/python bench/listing_pages.py --stories 10000
 
-Fills an empty database (it refuses one that has stories, unless --reuse) with
-stories spread over the ten regions, three tags each and no photos, then requests
-each page --repeat times through Django's test client (no network, no server) and
-prints the median and 95th-percentile time and the number of SQL queries.
-Run by hand; results go in the issue notes, not in assertions.
+(`bench/run --stories N --database sqlite|postgres` does this with a database of its own.)
+Fills the database with `manage.py seed_bench --stories N` (which tops up, so a second
+run reuses the stories), then requests each page through Django's test client (no
+network, no server, page cache off) --repeat times after one warm-up request, and
+prints the median and 95th-percentile server time and the number of SQL queries as a
+Markdown table, then the query plan (EXPLAIN) of the slowest query of each listing, to
+show which indexes the database uses at this size.
 """
 
 import argparse
 import os
-import random
+import platform
+import re
+import resource
 import statistics
 import sys
 import time
-from datetime import timedelta
+from collections import Counter
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.dev")
-os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DEBUG", "0")  # DEBUG logs every query: slower, and not what a server does
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ["PAGE_CACHE"] = "0"  # every request rendered: the cost of a page, not of a cache hit
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from articles.cards import refresh_cards  # noqa: E402
-from articles.models import Article, Tag, TaggedArticle  # noqa: E402
+from articles.models import Article, TaggedArticle  # noqa: E402
 from regions.models import Region  # noqa: E402
 
-TAG_NAMES = [f"topic {n}" for n in range(50)]
+# Pages whose main query's plan is printed.
+LISTINGS = {
+    "home",
+    "region p1",
+    "region deepest",
+    "tag",
+    "archive",
+    "archive year",
+    "archive month",
+    "search",
+    "feed",
+    "region feed",
+    "tag feed",
+    "sitemap page",
+    "admin list",
+    "admin by region",
+    "admin by status",
+    "admin searched",
+}
 
 
-def fill(count, batch=2000):
-    regions = list(Region.objects.all())
-    tags = [Tag.objects.get_or_create(name=name)[0] for name in TAG_NAMES]
-    now = timezone.now()
-    through = Article.regions.through
-    rng = random.Random(42)
-    for start in range(0, count, batch):
-        with transaction.atomic():
-            stories = Article.objects.bulk_create(
-                Article(
-                    headline=f"Benchmark story {n}",
-                    slug=f"benchmark-story-{n}",
-                    summary="A summary of one or two sentences.",
-                    body="Paragraph.\n\n" * 8,
-                    body_html="<p>Paragraph.</p>\n\n" * 8,
-                    status=Article.Status.PUBLISHED if n % 10 else Article.Status.DRAFT,
-                    published_at=now - timedelta(minutes=n),
-                )
-                for n in range(start, min(start + batch, count))
-            )
-            if connection.vendor == "sqlite" or stories[0].pk is None:
-                stories = list(Article.objects.filter(slug__in=[s.slug for s in stories]))
-            through.objects.bulk_create(
-                through(article_id=s.pk, region_id=rng.choice(regions).pk) for s in stories
-            )
-            TaggedArticle.objects.bulk_create(
-                TaggedArticle(content_object=s, tag=tag) for s in stories for tag in rng.sample(tags, 3)
-            )
-            # bulk_create sends no signals: build the stories' card data (regions, tags) here.
-            refresh_cards([s.pk for s in stories])
+def deepest(client, url):
+    """The last page of a listing a reader can reach: ?page=last, or the highest number that answers."""
+    if client.get(url + "?page=last").status_code == 200:
+        return url + "?page=last"
+    low, high = 1, 2
+    while client.get(f"{url}?page={high}").status_code == 200:
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        if client.get(f"{url}?page={middle}").status_code == 200:
+            low = middle
+        else:
+            high = middle
+    return f"{url}?page={low}"
+
+
+def pages(client, admin):
+    story = Article.objects.published().exclude(card__photo=None).first()
+    region = Region.objects.get(slug="laoshan")
+    tag_id = Counter(TaggedArticle.objects.values_list("tag_id", flat=True)[:20000]).most_common(1)[0][0]
+    tag = TaggedArticle.tag_model().objects.get(pk=tag_id)
+    newest = Article.objects.published().first().published_at
+    reader = {
+        "home": "/",
+        "region p1": region.get_absolute_url(),
+        "region deepest": deepest(client, region.get_absolute_url()),
+        "tag": tag.get_absolute_url(),
+        "story": story.get_absolute_url(),
+        "archive": "/archive/",
+        "archive year": f"/archive/{newest.year}/",
+        "archive month": f"/archive/{newest.year}/{newest.month}/",
+        "search": "/search/?q=harbour+tea",
+        "feed": "/feed/",
+        "feed atom": "/feed/atom/",
+        "region feed": f"{region.get_absolute_url()}feed/",
+        "region feed atom": f"{region.get_absolute_url()}feed/atom/",
+        "tag feed": f"{tag.get_absolute_url()}feed/",
+        "tag feed atom": f"{tag.get_absolute_url()}feed/atom/",
+        "sitemap index": "/sitemap.xml",
+        "sitemap page": "/sitemap-stories.xml?p=1",
+        "news sitemap": "/news-sitemap.xml",
+    }
+    staff = {
+        "admin list": "/admin/articles/article/",
+        "admin by region": f"/admin/articles/article/?regions__id__exact={region.pk}",
+        "admin by status": "/admin/articles/article/?status=draft",
+        "admin searched": "/admin/articles/article/?q=harbour",
+    }
+    return [(name, url, client) for name, url in reader.items()] + [(name, url, admin) for name, url in staff.items()]
 
 
 def measure(client, url, repeat):
+    started = time.perf_counter()
+    client.get(url)  # warm-up: the first request of a URL pays for imports and template loading
+    warm_up = time.perf_counter() - started
     timings = []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as queries:
+    # A page that takes seconds is timed fewer times (at least 3): about half a minute a
+    # page; one that takes more than 10 s, once more.
+    for _ in range(1 if warm_up > 10 else max(3, min(repeat, int(30 / max(warm_up, 1e-3))))):
+        with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    return statistics.median(timings), p95, len(queries)
+    p95 = timings[max(0, round(len(timings) * 0.95) - 1)]
+    slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default=None)
+    return statistics.median(timings), p95, len(captured), slowest
+
+
+def explain(sql, seconds):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A query that takes seconds is not run again: its plan alone.
+            how = "COSTS OFF" if seconds > 2 else "ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON"
+            cursor.execute(f"EXPLAIN ({how}) " + sql)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        return [row[0] for row in rows]
+    return [f"{row[0]}/{row[1]}: {row[-1]}" for row in rows]
+
+
+def versions():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            database = f"SQLite {cursor.fetchone()[0]}"
+    return f"Python {platform.python_version()}, Django {django.get_version()}, {database}"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--stories", type=int, default=10000)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--reuse", action="store_true", help="Use the stories already in the database.")
+    parser.add_argument("--stories", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--no-explain", action="store_true", help="Leave out the query plans.")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
-    if not args.reuse:
-        if Article.objects.exists():
-            sys.exit("The database already has stories; use an empty one or --reuse.")
-        started = time.perf_counter()
-        fill(args.stories)
-        print(f"filled {args.stories} stories in {time.perf_counter() - started:.1f}s")
+    started = time.perf_counter()
+    call_command("seed_bench", stories=args.stories)
+    seeding = time.perf_counter() - started
 
-    story = Article.objects.published().first()
-    region = Region.objects.get(slug="laoshan")
-    pages = {
-        "home": "/",
-        "region p1": region.get_absolute_url(),
-        "region p50": region.get_absolute_url() + "?page=50",
-        "tag": "/tags/topic-7/",
-        "story": story.get_absolute_url(),
-    }
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    admin = Client()
+    admin.force_login(user)
     client = Client()
-    print(f"{connection.vendor}, {Article.objects.count()} stories")
-    print(f"{'page':<12}{'median ms':>10}{'p95 ms':>9}{'queries':>9}")
-    for name, url in pages.items():
-        median, p95, queries = measure(client, url, args.repeat)
-        print(f"{name:<12}{median:>10.1f}{p95:>9.1f}{queries:>9}")
+    load = os.getloadavg()[0]
+    results, plans = [], []
+    for name, url, who in pages(client, admin):
+        median, p95, queries, slowest = measure(who, url, args.repeat)
+        results.append((name, url, median, p95, queries))
+        if name in LISTINGS and slowest and not args.no_explain:
+            plans.append((name, url, slowest, explain(slowest["sql"], float(slowest["time"]))))
+
+    when = datetime.now(dt_timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    total = Article.objects.count()
+    published = Article.objects.published().count()
+    print(f"### {connection.vendor}, {args.stories:,} bench stories ({total:,} stories, {published:,} published)")
+    print()
+    print(
+        f"{when}; {versions()}; seed_bench in this run: {seeding:.1f} s; "
+        f"load average (1 min) {load:.1f} before, {os.getloadavg()[0]:.1f} after; peak resident memory of "
+        f"the measuring process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
+        f"median and 95th percentile of {args.repeat} requests after a warm-up (fewer for a page that takes "
+        "seconds: at least 3, or 1 over 10 s), page cache off."
+    )
+    print()
+    print("| Page | URL | median ms | p95 ms | queries |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for name, url, median, p95, queries in results:
+        print(f"| {name} | `{url}` | {median:.1f} | {p95:.1f} | {queries} |")
+    for name, url, slowest, plan in plans:
+        print()
+        print(f"<details><summary>{name}: plan of its slowest query ({float(slowest['time']) * 1000:.1f} ms)"
+              "</summary>")
+        print()
+        print("```")
+        # The column list says nothing about the plan.
+        sql = re.sub(r"^SELECT (?:DISTINCT )?\S.*? FROM ", "SELECT ... FROM ", slowest["sql"], count=1)
+        print(sql[:700] + (" ..." if len(sql) > 700 else ""))
+        print("--")
+        print("\n".join(plan))
+        print("```")
+        print("</details>")
 
 
 if __name__ == "__main__":

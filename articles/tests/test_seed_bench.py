@@ -1,0 +1,147 @@
+"""`manage.py seed_bench --stories N`: benchmark content, written in bulk, complete and never duplicated."""
+
+import re
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, F, Prefetch, TextField
+from django.db.models.functions import Cast
+from django.test import Client
+from django.utils import timezone
+
+from articles import richtext
+from articles.cards import card_of
+from articles.management.commands.seed_bench import SLUG_PREFIX, TAG_COUNT
+from articles.models import Article, Photo, Tag, TaggedArticle
+from pagecache.cache import current_generation
+from photos.renditions import rendition_files
+from regions.models import Region
+from search.backends import search
+from search.index import VECTOR
+from search.models import SearchEntry
+from search.text import parse_query
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def seed(stories):
+    out = StringIO()
+    call_command("seed_bench", stories=stories, batch_size=50, stdout=out)
+    return out.getvalue()
+
+
+def bench():
+    return Article.objects.filter(slug__startswith=SLUG_PREFIX)
+
+
+def test_fills_stories_of_every_status_with_regions_tags_and_photos():
+    output = seed(120)
+    assert "120 bench stories" in output and "50/120" in output  # progress, batch by batch
+    stories = bench()
+    assert stories.count() == 120
+    now = timezone.now()
+    statuses = Counter(
+        "scheduled" if a.status == "published" and a.published_at > now else a.status
+        for a in stories.only("status", "published_at")
+    )
+    assert statuses["published"] >= 110
+    assert statuses["scheduled"] and statuses["draft"] and statuses["review"] and statuses["unpublished"]
+    assert Article.objects.published().count() == statuses["published"]
+    oldest = Article.objects.published().order_by("published_at").first().published_at
+    assert (now - oldest).days > 5 * 365  # spread over the years, not all today
+    assert Tag.objects.count() == TAG_COUNT
+    tags_per_story = Counter(TaggedArticle.objects.values_list("content_object_id", flat=True))
+    assert set(tags_per_story) == set(stories.values_list("pk", flat=True))
+    assert set(tags_per_story.values()) <= set(range(1, 7)) and max(tags_per_story.values()) > 3
+    in_regions = Article.regions.through.objects.values("region").distinct().count()
+    assert in_regions == Region.objects.count() == 10
+    assert all(a.city_wide for a in stories.annotate(n=Count("regions")).filter(n=0))
+    photos_per_story = Counter(stories.annotate(n=Count("photos")).values_list("n", flat=True))
+    assert set(photos_per_story) <= {0, 1, 2, 3, 4} and photos_per_story[0] and photos_per_story[2]
+
+
+def test_bodies_are_clean_html_of_six_to_fifteen_paragraphs():
+    seed(40)
+    for story in bench():
+        assert 6 <= story.body.count("<p>") <= 15
+        assert richtext.clean_body(story.body) == story.body
+        assert story.body_html == story.render_body_html()
+
+
+def test_photo_rows_share_a_few_real_files_with_their_renditions():
+    seed(60)
+    photos = Photo.objects.filter(article__in=bench())
+    names = set(photos.values_list("image", flat=True))
+    assert photos.count() > len(names) and 1 < len(names) <= 5
+    for photo in {photo.image.name: photo for photo in photos}.values():
+        assert photo.renditions["cards"] and photo.renditions["sizes"]
+        for name in [photo.image.name, *rendition_files(photo.renditions)]:
+            assert default_storage.exists(name), name
+        assert (photo.image.width, photo.image.height) == (photo.image_width, photo.image_height)
+
+
+def test_card_data_is_what_the_cards_module_would_build():
+    seed(60)
+    stories = bench().prefetch_related(
+        "regions", "tags", Prefetch("photos", queryset=Photo.objects.order_by("position", "pk"))
+    )
+    for story in stories:
+        assert story.card == card_of(story), story.slug
+
+
+def test_search_finds_a_seeded_story_by_its_words():
+    seed(60)
+    story = Article.objects.published().filter(slug__startswith=SLUG_PREFIX).last()
+    assert SearchEntry.objects.filter(article__in=bench()).count() == 60
+    word = re.findall(r"[a-z]+", story.body_text.split(".")[0].lower())[-1]
+    for query in (story.headline, f"{story.headline} {word}"):
+        found = list(search(Article.objects.published(), parse_query(query))[0:None])
+        assert story in found, query
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stored vectors are PostgreSQL's")
+def test_stored_vectors_are_what_postgresql_computes():
+    """The vectors built in Python are exactly search.index.VECTOR's, as the admin's saves store them."""
+    seed(60)
+    entries = SearchEntry.objects.annotate(
+        actual=Cast("vector", TextField()), expected=Cast(VECTOR, TextField())
+    )
+    assert entries.count() == 60
+    assert not entries.exclude(actual=F("expected")).exists()
+
+
+def test_second_run_adds_nothing_and_a_bigger_number_tops_up():
+    seed(60)
+    def counts():
+        return [model.objects.count() for model in (Article, Photo, TaggedArticle, Tag, SearchEntry)]
+
+    before = counts()
+    assert "nothing to add" in seed(60)
+    assert counts() == before
+    seed(90)
+    assert bench().count() == 90 and Tag.objects.count() == TAG_COUNT
+    assert SearchEntry.objects.count() == 90
+    slugs = sorted(bench().values_list("slug", flat=True))
+    assert [int(slug.split("-")[1]) for slug in slugs] == list(range(90))
+
+
+def test_pages_show_the_new_stories_at_once(settings, django_capture_on_commit_callbacks):
+    """The seeding starts a new page-cache generation, so a page cached before shows the stories."""
+    settings.PAGE_CACHE = True
+    client = Client()
+    assert client.get("/").status_code == 200
+    before = current_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        seed(30)
+    assert current_generation() != before
+    newest = Article.objects.published().first()
+    assert newest.headline in client.get("/").content.decode()
