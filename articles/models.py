@@ -7,9 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.fields.files import ImageFieldFile
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import Coalesce, Lower
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -78,14 +78,20 @@ class ArticleQuerySet(models.QuerySet):
 
     def lead_then_latest(self, count):
         """
-        The home page's top list: the featured story first (when it is in this
-        queryset), then the newest others, `count` in all. One query, using the
-        publication index: the featured story and the newest `count` are the only candidates.
+        The home page's top list, as listing rows (for_listing): the featured story
+        first (when it is in this queryset), then the newest others, `count` in all.
+        One query whose only candidates are the newest `count` (the publication index)
+        and the featured story (its own partial index), each checked against this
+        queryset by primary key, so no plan walks the other stories.
         """
         newest = self.order_by("-published_at", "-pk").values("pk")[:count]
-        return self.filter(Q(featured=True) | Q(pk__in=newest)).order_by("-featured", "-published_at", "-pk")[
-            :count
-        ]
+        # One list of ids (a UNION: PostgreSQL reads an OR of two IN lists with a scan of
+        # every story); the sliced part is wrapped, as SQLite allows no LIMIT in a UNION.
+        newest = self.model.objects.filter(pk__in=newest).order_by().values("pk")
+        lead = self.model.objects.filter(featured=True).order_by().values("pk")
+        in_this = Exists(self.filter(pk=OuterRef("pk")))
+        candidates = self.model.objects.filter(pk__in=newest.union(lead, all=True)).filter(in_this)
+        return candidates.for_listing().order_by("-featured", "-published_at", "-pk")[:count]
 
     @transaction.atomic
     def make_lead(self, article):
@@ -96,24 +102,23 @@ class ArticleQuerySet(models.QuerySet):
     def latest_by_region(self, per_region=3):
         """
         The newest `per_region` stories of every region, as {region_id: [article, ...]},
-        in a fixed number of queries however many regions and stories there are.
-        Call it on an already filtered queryset, e.g. ``published().latest_by_region()``.
+        in two queries however many regions and stories there are. Call it on an
+        already filtered queryset, e.g. ``published().latest_by_region()``.
+
+        The first reads each region's n-th newest story in its own small subquery
+        (ORDER BY ... LIMIT 1 OFFSET n), which walks the publication index from the
+        newest story and stops at the n-th of the region: its cost depends on how
+        recent the region's stories are, not on how many stories there are.
         """
-        through = Article.regions.through
-        ranked = (
-            through.objects.filter(article__in=self.values("pk"))
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("region_id"),
-                    order_by=[F("article__published_at").desc(), F("article_id").desc()],
-                )
-            )
-            .filter(rank__lte=per_region)
-            .values_list("region_id", "article_id")
-        )
-        pairs = list(ranked)
-        headlines = self.model.objects.filter(pk__in={a for _, a in pairs}).only("headline", "slug", "published_at")
+        newest = self.order_by("-published_at", "-pk").values("pk")
+        ranks = {
+            f"story_{rank}": Subquery(newest.filter(regions=OuterRef("pk"))[rank : rank + 1])
+            for rank in range(per_region)
+        }
+        rows = Region.objects.order_by().annotate(**ranks).values_list("pk", *ranks)
+        pairs = [(region_id, pk) for region_id, *stories in rows for pk in stories if pk is not None]
+        headlines = self.model.objects.filter(pk__in={a for _, a in pairs})
+        headlines = headlines.only("headline", "slug", "published_at")
         articles = headlines.in_bulk()
         by_region = {}
         for region_id, article_id in pairs:
@@ -127,25 +132,51 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, count=5):
         """
         Up to `count` stories sharing the most tags with `article` (ties: one of its
-        regions first, then newest), never the story itself. One query, using the
-        story's tags and regions read in subqueries; none for a story whose card data has no
-        tags. Call it on ``published()``.
+        regions first, then newest), never the story itself, among the newest
+        RELATED_CANDIDATES stories of each of its tags. One query; none for a story
+        whose card data has no tags. Call it on ``published()``.
+
+        The candidates are read from the tag links' (tag, story) index, newest story ids
+        first, so a story of a tag carried by a hundred thousand stories costs what one
+        of a rare tag does; each candidate is checked against this queryset by primary key.
         """
         if not article.card.get("tags"):
             return self.none()
         story_tags = TaggedArticle.objects.filter(content_object_id=article.pk).values("tag_id")
-        story_regions = Article.regions.through.objects.filter(article_id=article.pk).values("region_id")
-        same_region = Exists(
-            Article.regions.through.objects.filter(article_id=OuterRef("pk"), region_id__in=story_regions)
+        # The id of each tag's RELATED_CANDIDATES-th newest story: its links from there up are the candidates.
+        floor = (
+            TaggedArticle.objects.filter(tag_id=OuterRef("pk"))
+            .order_by("-content_object_id")
+            .values("content_object_id")[RELATED_CANDIDATES - 1 : RELATED_CANDIDATES]
         )
+        # From the tags, so that each tag's floor is read once and bounds its links' index range.
+        candidates = (
+            Tag.objects.filter(pk__in=story_tags)
+            .alias(floor=Coalesce(Subquery(floor), 0))
+            .filter(articles_taggedarticle_items__content_object_id__gte=F("floor"))
+            .values("articles_taggedarticle_items__content_object_id")
+        )
+        # 1 or 0, looked up per candidate: as an EXISTS, PostgreSQL hashed every story of
+        # the story's regions (a tenth of the archive) to answer it for a few hundred.
+        story_regions = [region[0] for region in article.card.get("regions", ())]
+        shares_region = Article.regions.through.objects.filter(
+            article_id=OuterRef("pk"), region_id__in=story_regions
+        )
+        same_region = Coalesce(Subquery(shares_region.annotate(one=Value(1)).values("one")[:1]), Value(0))
+        in_this = Exists(self.filter(pk=OuterRef("pk")))
         # Counting after filtering on tags counts only the shared tags (the same join).
         return (
-            self.exclude(pk=article.pk)
+            self.model.objects.filter(pk__in=candidates)
+            .filter(in_this)
+            .exclude(pk=article.pk)
             .filter(tags__in=story_tags)
             .annotate(shared_tags=Count("pk"), same_region=same_region)
             .order_by("-shared_tags", "-same_region", "-published_at", "-pk")
             .only("headline", "slug", "published_at")[:count]
         )
+
+
+RELATED_CANDIDATES = 300
 
 
 def normalize_tag_name(name):
@@ -324,7 +355,7 @@ class Article(models.Model):
         "publication time",
         null=True,
         blank=True,
-        db_index=True,
+        # Indexed by article_pub_id_idx (with the id, in listing order) and article_status_pub_id_idx.
         help_text="Shown to readers as the story's date. Left empty, it is set when the story is "
         "first published; a future time schedules the story.",
     )
@@ -408,14 +439,21 @@ class Article(models.Model):
     class Meta:
         verbose_name = "story"
         verbose_name_plural = "stories"
-        # Plain DESC (not NULLS LAST) so PostgreSQL can walk article_status_pub_idx
-        # for the newest published stories.
+        # Plain DESC (not NULLS LAST) so both databases can walk article_status_pub_id_idx
+        # for the newest published stories in exactly this order (no sort of equal times).
         ordering = ["-published_at", "-pk"]
         permissions = [
             ("publish_article", "Can publish, schedule, unpublish and send back any story, and edit it"),
             ("tag_article", "Can change the tags of any story"),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+        indexes = [
+            # Every reader listing (home, regions, tags, archives, feeds) and the admin's status filter.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_pub_id_idx"),
+            # The admin story list, unfiltered, newest first.
+            models.Index(fields=["-published_at", "-id"], name="article_pub_id_idx"),
+            # The sitemap index's last change (the newest updated_at of a published story).
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["featured"], condition=Q(featured=True), name="article_one_home_page_lead"

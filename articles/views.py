@@ -14,7 +14,10 @@ from django.views.generic import (
 
 from regions.models import Region
 
+from pagecache.derived import derived
+
 from .models import Article, Correction, Tag, TagRedirect
+from .paging import BoundedPaginator
 from .pending import show_pending
 from .preview import story_for_token
 
@@ -32,16 +35,20 @@ class HomeView(TemplateView):
             (region, by_region[region.pk]) for region in Region.objects.all() if region.pk in by_region
         ]
         return super().get_context_data(
-            latest_articles=published.for_listing().lead_then_latest(HOME_LATEST_COUNT),
+            latest_articles=published.lead_then_latest(HOME_LATEST_COUNT),
             region_sections=region_sections,
             **kwargs,
         )
 
 
 class ArticleListView(ListView):
-    """Shared by the region and tag pages: published stories, newest first, 20 a page."""
+    """
+    Shared by the region and tag pages: published stories, newest first, 20 a page, as
+    many pages as articles/paging.py lets a reader reach.
+    """
 
     paginate_by = 20
+    paginator_class = BoundedPaginator
     context_object_name = "articles"
 
     def published_articles(self):
@@ -75,14 +82,15 @@ class TagArticleListView(ArticleListView):
 
 
 class TagIndexView(ListView):
-    """The most used tags of published stories, with their story counts (two queries)."""
+    """The most used tags of published stories, with their story counts (two queries, once per generation)."""
 
     template_name = "articles/tag_index.html"
     context_object_name = "tags"
     TAG_COUNT = 100
 
     def get_queryset(self):
-        return Tag.objects.most_used(self.TAG_COUNT)
+        # Counting every story's tags: once per content generation (pagecache/derived.py).
+        return derived("tags:most-used", lambda: Tag.objects.most_used(self.TAG_COUNT))
 
 
 class ArticleDetailView(DetailView):
@@ -104,16 +112,55 @@ class ArticleDetailView(DetailView):
 
 
 class ArticleArchiveMixin:
-    """Published stories by publication date (in TIME_ZONE), newest first, 20 a page."""
+    """
+    Published stories by publication date (in TIME_ZONE), newest first, 20 a page (as many
+    pages as articles/paging.py allows; a narrower period reaches the rest).
+    """
 
     date_field = "published_at"
     month_format = "%m"
     paginate_by = 20
+    paginator_class = BoundedPaginator
     context_object_name = "articles"
     template_name = "articles/article_archive.html"
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # The years (months, days) that have stories read every story of the period: kept
+        # per content generation (pagecache/derived.py) instead of read on every request.
+        date_type = date_type or self.get_date_list_period()
+        period = "-".join(f"{self.kwargs[part]}" for part in ("year", "month", "day") if part in self.kwargs)
+        dates = derived(
+            f"archive:{period}:{date_type}:{ordering}",
+            lambda: list(super(ArticleArchiveMixin, self).get_date_list(queryset, date_type, ordering)),
+        )
+        return dates
+
+    # The previous and next periods with stories: the nearest story beyond this period
+    # can be a whole year of stories away along the index, so these are kept too.
+    def get_previous_year(self, date):
+        return self._neighbour("get_previous_year", date)
+
+    def get_next_year(self, date):
+        return self._neighbour("get_next_year", date)
+
+    def get_previous_month(self, date):
+        return self._neighbour("get_previous_month", date)
+
+    def get_next_month(self, date):
+        return self._neighbour("get_next_month", date)
+
+    def get_previous_day(self, date):
+        return self._neighbour("get_previous_day", date)
+
+    def get_next_day(self, date):
+        return self._neighbour("get_next_day", date)
+
+    def _neighbour(self, name, date):
+        find = getattr(super(ArticleArchiveMixin, self), name)
+        return derived(f"archive:{name}:{date.isoformat()}", lambda: find(date))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -33,6 +33,10 @@ class SearchResults:
     def count(self):
         return self.matching.count()
 
+    def count_up_to(self, limit):
+        """How many match, counting no further than `limit` (articles/paging.py)."""
+        return self.matching[:limit].count()
+
     def __len__(self):
         return self.count()
 

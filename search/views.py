@@ -2,6 +2,7 @@ from django.http import QueryDict
 from django.views.generic import ListView
 
 from articles.models import Article
+from articles.paging import BoundedPaginator
 
 from .backends import search
 from .forms import SearchForm
@@ -14,6 +15,7 @@ class SearchView(ListView):
     template_name = "search/search.html"
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET)

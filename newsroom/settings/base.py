@@ -222,6 +222,9 @@ CACHES = {
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Whole-content figures (years with stories, most used tags, story counts) kept in
+# the same cache per content generation (pagecache/derived.py), on even with PAGE_CACHE off.
+CONTENT_CACHE = env.bool("CONTENT_CACHE", default=True)
 PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=30)
 PAGE_S_MAXAGE = env.int("PAGE_S_MAXAGE", default=30)
 PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=30)

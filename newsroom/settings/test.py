@@ -21,6 +21,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Test transactions never commit, so nothing would invalidate the page cache:
 # pagecache's own tests turn it on where they commit.
 PAGE_CACHE = False
+CONTENT_CACHE = False
 # Uploads from tests always go to a fresh folder, whatever the environment says.
 MEDIA_ROOT = _MEDIA_ROOT
 KEPT_UPLOADS_ROOT = tempfile.mkdtemp(prefix="newsroom-test-kept-uploads-")

@@ -1,0 +1,202 @@
+"""Pages that cost the same at a million stories as at a thousand (issue 13): bounded counts and pages."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import admin_listing
+from articles.admin import ArticleAdmin
+from articles.paging import BoundedPaginator
+from articles.models import Article
+from articles.tests.factories import make_article
+from articles.views import ArticleListView
+from pagecache.cache import bump_generation
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:articles_article_changelist")
+
+
+@pytest.fixture
+def laoshan():
+    return Region.objects.get(slug="laoshan")
+
+
+def story_queries(client, url, **params):
+    """The response and the SQL of its queries that read the stories table."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    return response, [q["sql"] for q in captured if 'FROM "articles_article"' in q["sql"]]
+
+
+def test_a_reader_reaches_a_bounded_number_of_pages_and_no_count_reads_further(client, monkeypatch, laoshan):
+    monkeypatch.setattr(ArticleListView, "paginate_by", 2)
+    monkeypatch.setattr(BoundedPaginator, "max_pages", 2)
+    for days_ago in range(1, 6):
+        make_article(regions=[laoshan], tags=["Tea"], days_ago=days_ago)
+
+    assert client.get(laoshan.get_absolute_url(), {"page": 2}).status_code == 200
+    assert client.get(laoshan.get_absolute_url(), {"page": 3}).status_code == 404
+    response, sqls = story_queries(client, "/tags/tea/")
+    assert "More than 4 stories" in response.content.decode()
+    counts = [sql for sql in sqls if "COUNT(" in sql]
+    assert counts and all("LIMIT 5" in sql for sql in counts)
+
+
+def test_archive_dates_are_read_once_per_content_generation(client, settings):
+    settings.CONTENT_CACHE = True
+    bump_generation()
+    make_article(days_ago=1)
+    first, _ = story_queries(client, "/archive/")
+    _, again = story_queries(client, "/archive/")
+    assert not [sql for sql in again if "django_datetime_trunc" in sql or "DATE_TRUNC" in sql]
+
+    make_article(days_ago=3 * 365)
+    years = lambda response: [d.year for d in response.context["date_list"]]  # noqa: E731
+    assert years(client.get("/archive/")) == years(first)  # same generation: not read again
+    bump_generation()  # what a committed write does
+    assert timezone.localtime().year - 3 in years(client.get("/archive/"))
+
+
+def test_the_story_list_counts_only_pages_ahead_and_never_lists_distinct_rows(
+    admin_client, monkeypatch, laoshan
+):
+    monkeypatch.setattr(admin_listing, "PAGES_AHEAD", 1)
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+    for _ in range(5):
+        make_article(regions=[laoshan], tags=["Harbour", "Port"], headline="Harbour story")
+
+    response, sqls = story_queries(admin_client, CHANGELIST, regions__id__exact=laoshan.pk, q="harbour")
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 2
+    assert "More than 4 stories" in response.content.decode()
+    assert not [sql for sql in sqls if "DISTINCT" in sql]
+    counts = [sql for sql in sqls if "COUNT(" in sql]
+    assert counts and all("LIMIT 5" in sql for sql in counts)
+    # The third page counts one page further: every page stays reachable.
+    third = admin_client.get(CHANGELIST, {"regions__id__exact": laoshan.pk, "q": "harbour", "p": 3})
+    assert third.status_code == 200 and len(third.context["cl"].result_list) == 1
+    assert "More than" not in third.content.decode()
+
+
+def test_the_story_list_offers_the_newsroom_as_authors_without_reading_every_story(admin_client, admin_user):
+    make_article(author=admin_user)
+    response, sqls = story_queries(admin_client, CHANGELIST)
+    assert f"?author__id__exact={admin_user.pk}" in response.content.decode()
+    # Django's "related only" filter asked SELECT DISTINCT author_id of every story.
+    assert not [sql for sql in sqls if "DISTINCT" in sql]
+
+
+def test_the_sitemap_index_reads_no_story_but_the_newest_change(client):
+    for _ in range(3):
+        make_article()
+    response, sqls = story_queries(client, "/sitemap.xml")
+    assert response.status_code == 200
+    # (The tags in use are read from the tag links, once per content generation.)
+    reading_stories = [sql for sql in sqls if sql.split(" FROM ", 1)[1].startswith('"articles_article"')]
+    assert reading_stories and all("LIMIT 1" in sql for sql in reading_stories)
+
+
+def test_story_sitemap_pages_are_id_ranges_listing_only_published_stories(client, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    first, draft, third = make_article(), make_article(published=False), make_article()
+    page = client.get("/sitemap-stories.xml").content.decode()
+    assert first.get_absolute_url() in page and draft.get_absolute_url() not in page
+    assert third.get_absolute_url() in client.get("/sitemap-stories.xml", {"p": 2}).content.decode()
+
+
+def _fill(count, region):
+    for _ in range(count):
+        make_article(regions=[region], tags=["tea"], headline="Harbour story", days_ago=0.5)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/archive/",
+        "/archive/{year}/",
+        "/archive/{year}/{month:02d}/",
+        "/search/?q=harbour",
+        "/feed/",
+        "/regions/laoshan/feed/",
+        "/tags/tea/feed/",
+    ],
+)
+def test_reader_pages_make_the_same_number_of_queries_with_few_and_many_stories(client, laoshan, url):
+    now = timezone.localtime() - timezone.timedelta(days=0.5)
+    url = url.format(year=now.year, month=now.month)
+    _fill(2, laoshan)
+    client.get(url)  # django.contrib.sites reads the site once per process
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _fill(25, laoshan)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many)
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"regions__id__exact": "{region}"}, {"status": "published"}, {"q": "harbour"}]
+)
+def test_the_story_list_makes_the_same_number_of_queries_with_few_and_many_stories(
+    admin_client, laoshan, params
+):
+    params = {key: value.format(region=laoshan.pk) for key, value in params.items()}
+    _fill(2, laoshan)
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(CHANGELIST, params).status_code == 200
+    _fill(25, laoshan)
+    with CaptureQueriesContext(connection) as many:
+        assert admin_client.get(CHANGELIST, params).status_code == 200
+    assert len(few) == len(many)
+
+
+def test_related_stories_come_from_the_newest_stories_of_each_tag(monkeypatch):
+    """A tag on a hundred thousand stories costs what a rare one does: only its newest few are candidates."""
+    from articles import models
+
+    monkeypatch.setattr(models, "RELATED_CANDIDATES", 3)
+    old_match = make_article(tags=["Tea", "Harbour"], days_ago=9)
+    newer = [make_article(tags=["Tea"], days_ago=d) for d in (4, 3)]
+    newest_harbour = [make_article(tags=["Harbour"], days_ago=d) for d in (6, 5)]
+    story = make_article(tags=["Tea", "Harbour"], days_ago=1)
+    story.refresh_from_db()  # its card data, written by articles/cards.py
+
+    related = list(models.Article.objects.published().related_to(story))
+
+    assert old_match not in related
+    assert set(related) == {*newer, *newest_harbour}
+
+
+def _plan(queryset):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # With a handful of rows any plan is cheap: rule out the ones that read every
+            # row or sort them, to see that an index gives the listing's order.
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
+    return queryset.explain()
+
+
+def test_listings_walk_an_index_in_their_own_order(laoshan):
+    """The plan of each listing query names one of 0080_listing_indexes' indexes and sorts nothing."""
+    make_article(regions=[laoshan], tags=["Tea"])
+    published = Article.objects.published()
+    now = timezone.now()
+    listings = {
+        "newest": published.order_by("-published_at", "-pk")[:20],
+        "region page": published.filter(regions=laoshan).for_listing()[:20],
+        "tag page": published.filter(tags__slug="tea").for_listing()[:20],
+        "archive month": published.filter(published_at__gte=now - timezone.timedelta(days=30))[:20],
+        "admin by status": Article.objects.filter(status=Article.Status.DRAFT)[:100],
+        "admin list": Article.objects.all()[:100],
+    }
+    for name, queryset in listings.items():
+        plan = _plan(queryset)
+        assert "article_status_pub_id_idx" in plan or "article_pub_id_idx" in plan, (name, plan)
+        assert "TEMP B-TREE" not in plan and "\nSort " not in plan and " Sort  " not in plan, (name, plan)
