@@ -13,6 +13,9 @@ Story addresses that never break, on django.contrib.redirects.
 - A slug that is a redirect's source is reserved: the form refuses it when typed
   (redirect_from_slug) and the server never picks it for a new story
   (reserved_slugs).
+- The site's Site row (SITE_ID), which the redirects hang on and which the admin's
+  "View on site" reads, follows SITE_URL and SITE_NAME after every migrate
+  (site_follows_settings), instead of Django's placeholder "example.com".
 """
 
 from urllib.parse import urlsplit
@@ -20,7 +23,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
-from django.db.models.signals import post_save, pre_save
+from django.contrib.sites.models import Site
+from django.db.models.signals import post_migrate, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import Resolver404, resolve, reverse
 
@@ -54,6 +58,18 @@ def point_addresses_at(old_path, new_path, *, keep_old=True):
         Redirect.objects.update_or_create(
             site_id=settings.SITE_ID, old_path=old_path, defaults={"new_path": new_path}
         )
+
+
+@receiver(post_migrate, dispatch_uid="articles.redirects.site_follows_settings")
+def site_follows_settings(sender, using="default", **kwargs):
+    """Name the site's Site row after SITE_URL's host and SITE_NAME (sent once per app: act on sites' turn)."""
+    if sender.label != "sites":
+        return
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID,
+        defaults={"domain": urlsplit(settings.SITE_URL).netloc, "name": settings.SITE_NAME},
+    )
+    Site.objects.clear_cache()
 
 
 def was_public(story):

@@ -108,6 +108,8 @@ def test_schedule_rename_and_publish_a_pending_change(browser_page, step, editor
         assert response.request.redirected_from is not None
         assert page.locator("h1").inner_text() == story.headline
         assert Article.objects.get(pk=story.pk).slug == "jimo-lantern-festival"
+        # A new address is not new text: readers are not told the story was updated.
+        assert Article.objects.get(pk=story.pk).revised_at is None
 
     with step("the editor saves a change to the live story as pending; readers keep the live version"):
         goto(page, watch, f"{live_server.url}/admin/articles/article/{story.pk}/change/", "story form")

@@ -4,8 +4,12 @@ import csv
 from io import StringIO
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
 from django.core.management import CommandError, call_command
+from django.db.models.signals import post_migrate
 
 from articles.models import Article
 from articles.tests.factories import make_article
@@ -261,3 +265,20 @@ def test_a_url_map_address_that_is_not_a_web_address_is_refused(tmp_path):
         run_import(page, url_map=url_map)
 
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_site_row_follows_site_url_so_view_on_site_leads_to_this_site(admin_client, settings):
+    """Django creates the Site as "example.com"; the admin's "View on site" would send editors there."""
+    story = make_article(slug="metro-line-6-opens")
+    content_type = ContentType.objects.get_for_model(story)
+
+    response = admin_client.get(f"/admin/r/{content_type.pk}/{story.pk}/")
+    assert response["Location"] == "http://testserver/stories/metro-line-6-opens/"
+    assert Site.objects.get_current().name == settings.SITE_NAME
+
+    settings.SITE_URL = "https://news.qingdao.example"
+    post_migrate.send(sender=apps.get_app_config("sites"), app_config=apps.get_app_config("sites"), using="default")
+    assert Site.objects.get(pk=settings.SITE_ID).domain == "news.qingdao.example"
+    response = admin_client.get(f"/admin/r/{content_type.pk}/{story.pk}/")
+    assert response["Location"] == "http://news.qingdao.example/stories/metro-line-6-opens/"

@@ -64,6 +64,9 @@ def reader_urls(story):
         reverse("articles:archive-year", kwargs={"year": day.year}),
         reverse("articles:archive-month", kwargs={"year": day.year, "month": day.month}),
         reverse("articles:archive-day", kwargs={"year": day.year, "month": day.month, "day": day.day}),
+        reverse("articles:archive"),
+        reverse("articles:tag-index"),
+        reverse("articles:correction-list"),
     ]
 
 
