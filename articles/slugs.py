@@ -17,7 +17,8 @@ def ascii_slug(text, max_length=200, fallback="story"):
     (only punctuation, say) gets the fallback.
     """
     spaced = "".join(f" {anyascii(ch)} " if _is_wide(ch) else anyascii(ch) for ch in text)
-    slug = slugify(spaced)[:max_length].strip("-")
+    slug = slugify(spaced)[:max_length]
+    slug = slug.strip("-")  # pragma: no mutate (slugify's output is lower case: "XX-XX" strips the same)
     return slug or fallback
 
 
@@ -50,19 +51,22 @@ def save_with_unique_slug(instance, text, save, *, slug_field="slug", fallback="
     it is rolled back to a savepoint and the next free slug is tried. Any other
     integrity error (or a slug still lost after a few attempts) is raised as it is.
     """
-    using = using or router.db_for_write(type(instance), instance=instance)
-    for attempt in range(1, SAVE_ATTEMPTS + 1):
+    # The project has one database and no routers, so every alias chosen here is "default":
+    # mutants of the choice (using=None, no instance hint) are equivalent.
+    using = using or router.db_for_write(type(instance), instance=instance)  # pragma: no mutate (one db)
+    rows = type(instance)._default_manager.using(using)  # pragma: no mutate (one db)
+    for attempt in range(SAVE_ATTEMPTS):
         setattr(instance, slug_field, unique_slug(instance, text, slug_field, fallback))
         try:
-            with transaction.atomic(using=using):
+            with transaction.atomic(using=using):  # pragma: no mutate (one db)
                 return save()
         except IntegrityError:
-            if attempt == SAVE_ATTEMPTS or not _slug_taken(instance, slug_field, using):
+            if attempt == SAVE_ATTEMPTS - 1 or not _slug_taken(rows, instance, slug_field):
                 raise
 
 
-def _slug_taken(instance, slug_field, using):
-    others = type(instance)._default_manager.using(using).exclude(pk=instance.pk)
+def _slug_taken(rows, instance, slug_field):
+    others = rows.exclude(pk=instance.pk)
     return others.filter(**{slug_field: getattr(instance, slug_field)}).exists()
 
 

@@ -3,7 +3,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from articles.models import Article
-from articles.slugs import ascii_slug
+from articles.slugs import ascii_slug, save_with_unique_slug, unique_slug
 from articles.tests.factories import make_article
 
 
@@ -161,3 +161,73 @@ def test_admin_refuses_a_typed_slug_that_is_taken(admin_client):
     assert response.status_code == 200
     assert "Story with this Slug already exists." in response.content.decode()
     assert Article.objects.count() == 1
+
+
+# What mutation testing (make mutate) showed unchecked.
+
+
+def test_ascii_slug_is_at_most_200_characters_by_default():
+    assert ascii_slug("a" * 300) == "a" * 200
+
+
+def test_full_width_letters_are_words_of_their_own():
+    """Full-width forms (east-asian width F), as well as ideographs (W), are spaced into words."""
+    assert ascii_slug("ＡＢＣ新闻") == "a-b-c-xin-wen"
+
+
+@pytest.mark.django_db
+def test_unique_slug_by_default_reads_the_slug_field_and_falls_back_to_story():
+    make_article(headline="Harbour opens", slug="harbour-opens")
+    assert unique_slug(Article(headline="x"), "Harbour opens") == "harbour-opens-2"
+    assert unique_slug(Article(headline="x"), "!!!") == "story"
+
+
+@pytest.mark.django_db
+def test_a_one_word_headline_longer_than_the_column_leaves_eight_characters_for_a_suffix():
+    max_length = Article._meta.get_field("slug").max_length
+    article = make_article(headline="Q" * 250)
+    assert article.slug == "q" * (max_length - 8)
+
+
+@pytest.mark.django_db
+def test_a_cleared_slug_is_made_again_and_the_story_own_old_slug_is_free():
+    article = make_article(headline="Laoshan tea harvest")
+    article.slug = ""
+    article.save()
+    article.refresh_from_db()
+    assert article.slug == "laoshan-tea-harvest"
+
+
+@pytest.mark.django_db
+def test_another_integrity_error_is_raised_at_once_when_the_story_keeps_its_own_slug():
+    """The story's own row holding the slug is not a lost race: no second attempt."""
+    article = make_article(headline="Laoshan tea harvest")
+    attempts = []
+
+    def failing_save():
+        attempts.append(article.slug)
+        raise IntegrityError("not about the slug")
+
+    with pytest.raises(IntegrityError, match="not about the slug"):
+        save_with_unique_slug(article, article.headline, failing_save)
+    assert attempts == ["laoshan-tea-harvest"]
+
+
+@pytest.mark.django_db
+def test_a_slug_lost_on_every_attempt_is_raised_after_five():
+    """Another writer takes each free slug between check and insert: five are tried, then it gives up."""
+    article = Article(headline="Jimo lantern festival", body="b")
+    state = {"checked": False, "taken": []}
+
+    def hook(execute, sql, params, many, context):
+        if state["checked"] and sql.startswith("SAVEPOINT"):  # the insert's savepoint: the slug is picked
+            state["checked"] = False
+            state["taken"].append(article.slug)
+            Article.objects.bulk_create([Article(headline="The other save", body="b", slug=article.slug)])
+        if "LIKE" in sql and '"slug"' in sql:
+            state["checked"] = True
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(hook), pytest.raises(IntegrityError), transaction.atomic():
+        article.save()
+    assert state["taken"] == ["jimo-lantern-festival"] + [f"jimo-lantern-festival-{n}" for n in range(2, 6)]
