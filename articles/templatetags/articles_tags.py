@@ -4,6 +4,7 @@ from django import template
 
 from articles.models import Article
 from newsroom import site_url
+from pagecache.derived import derived
 
 register = template.Library()
 
@@ -48,23 +49,32 @@ def excerpt(text, width=160):
 def more_stories(article, count=5):
     """
     Headlines to read next under a story: the newest others from its first region,
-    or the newest others from the whole city for a city-wide story. One query.
+    or the newest others from the whole city for a city-wide story. One query, once
+    per content generation (pagecache/derived.py).
     """
     regions = article.card_regions
     region = regions[0] if regions else None
-    stories = Article.objects.published().exclude(pk=article.pk)
-    if region is not None:
-        stories = stories.filter(regions=region.pk)
-    return {
-        "region": region,
-        "stories": stories.only("headline", "slug", "published_at")[:count],
-    }
+
+    def newest_others():
+        stories = Article.objects.published().exclude(pk=article.pk)
+        if region is not None:
+            stories = stories.filter(regions=region.pk)
+        return list(stories.only("headline", "slug", "published_at")[:count])
+
+    place = region.pk if region else "city"
+    return {"region": region, "stories": derived(f"more-from:{place}:{article.pk}:{count}", newest_others)}
 
 
 @register.inclusion_tag("articles/_related_stories.html")
 def related_stories(article, count=5):
     """
     Published stories sharing the most tags with the story (ties: same region, then
-    newest); see ArticleQuerySet.related_to. One query, none for an untagged story.
+    newest); see ArticleQuerySet.related_to. One query, none for an untagged story,
+    once per content generation (pagecache/derived.py): the query is the dearest part
+    of a story page's render.
     """
-    return {"stories": Article.objects.published().related_to(article, count=count)}
+
+    def related():
+        return list(Article.objects.published().related_to(article, count=count))
+
+    return {"stories": derived(f"related:{article.pk}:{count}", related)}

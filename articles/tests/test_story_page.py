@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission, User
 
 from articles.models import Correction
 from articles.tests.factories import make_article, make_photo
+from pagecache.cache import bump_generation
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,22 @@ def test_story_page_query_count_is_pinned(client, django_assert_num_queries):
     with django_assert_num_queries(6):
         response = client.get(story.get_absolute_url())
     assert "The harvest began on Monday." in response.content.decode()
+
+
+def test_related_and_more_from_are_read_once_per_content_generation(client, settings, django_assert_num_queries):
+    """With the content cache on, a story page reads its two lists once per generation; a new one shows edits."""
+    settings.CONTENT_CACHE = True
+    bump_generation()
+    laoshan = Region.objects.get(slug="laoshan")
+    make_article(headline="Older tea story", regions=[laoshan], tags=["tea"])
+    story = make_article(regions=[laoshan], tags=["tea"])
+    client.get(story.get_absolute_url())
+
+    with django_assert_num_queries(3):  # the story, its photos, the navigation
+        page = client.get(story.get_absolute_url()).content.decode()
+    assert page.count("Older tea story") == 2  # related, and more from Laoshan
+
+    make_article(headline="Newer tea story", regions=[laoshan], tags=["tea"])
+    assert "Newer tea story" not in client.get(story.get_absolute_url()).content.decode()
+    bump_generation()  # what the committed write does
+    assert client.get(story.get_absolute_url()).content.decode().count("Newer tea story") == 2
