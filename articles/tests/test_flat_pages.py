@@ -200,3 +200,23 @@ def test_listings_walk_an_index_in_their_own_order(laoshan):
         plan = _plan(queryset)
         assert "article_status_pub_id_idx" in plan or "article_pub_id_idx" in plan, (name, plan)
         assert "TEMP B-TREE" not in plan and "\nSort " not in plan and " Sort  " not in plan, (name, plan)
+
+
+def test_the_home_pages_region_lists_are_read_once_per_content_generation(client, settings, laoshan):
+    settings.CONTENT_CACHE = True
+    bump_generation()
+    make_article(headline="Laoshan first", regions=[laoshan], days_ago=2)
+
+    def laoshan_headlines():
+        sections = dict(client.get("/").context["region_sections"])
+        return [story.headline for story in sections.get(laoshan, [])]
+
+    assert laoshan_headlines() == ["Laoshan first"]
+    with CaptureQueriesContext(connection) as again:
+        client.get("/")
+    assert len(again) == 3  # the lead and latest, the regions, the navigation; no region lists
+
+    make_article(headline="Laoshan second", regions=[laoshan], days_ago=1)
+    assert laoshan_headlines() == ["Laoshan first"]  # same generation
+    bump_generation()  # what a committed write does
+    assert laoshan_headlines() == ["Laoshan second", "Laoshan first"]
