@@ -62,7 +62,8 @@ def card_of(article):
     lead = photos[0] if photos else None
     return {
         "regions": [[r.pk, r.name, r.slug] for r in sorted(article.regions.all(), key=_region_order)],
-        "tags": [[t.name, t.slug] for t in sorted(article.tags.all(), key=lambda t: t.name.lower())],
+        # taggit's tags compare by name, whatever the case.
+        "tags": [[t.name, t.slug] for t in sorted(article.tags.all())],
         "photo": [lead.image.name, lead.image_width, lead.image_height, lead.alt_text, _card_renditions(lead)]
         if lead
         else None,
