@@ -39,6 +39,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -51,6 +52,7 @@ LISTINGS = {
     "region p1",
     "region deepest",
     "tag",
+    "rare tag",
     "archive",
     "archive year",
     "archive month",
@@ -58,6 +60,8 @@ LISTINGS = {
     "feed",
     "region feed",
     "tag feed",
+    "rare tag feed",
+    "sitemap index",
     "sitemap page",
     "admin list",
     "admin by region",
@@ -82,17 +86,38 @@ def deepest(client, url):
     return f"{url}?page={low}"
 
 
+def rare_tag():
+    """
+    A tag on a handful of stories (the one nearest RARE_TAG_STORIES published stories): the
+    vocabulary is Zipf-like, so most tags are rare, and a rare tag's page must not walk
+    every story looking for its few.
+    """
+    uses = (
+        TaggedArticle.objects.filter(content_object__in=Article.objects.published())
+        .values("tag_id")
+        .annotate(stories=Count("pk"))
+        .values_list("tag_id", "stories")
+    )
+    tag_id, _ = min(uses, key=lambda row: (abs(row[1] - RARE_TAG_STORIES), row[0]))
+    return TaggedArticle.tag_model().objects.get(pk=tag_id)
+
+
+RARE_TAG_STORIES = 10
+
+
 def pages(client, admin):
     story = Article.objects.published().exclude(card__photo=None).first()
     region = Region.objects.get(slug="laoshan")
     tag_id = Counter(TaggedArticle.objects.values_list("tag_id", flat=True)[:20000]).most_common(1)[0][0]
     tag = TaggedArticle.tag_model().objects.get(pk=tag_id)
+    rare = rare_tag()
     newest = Article.objects.published().first().published_at
     reader = {
         "home": "/",
         "region p1": region.get_absolute_url(),
         "region deepest": deepest(client, region.get_absolute_url()),
         "tag": tag.get_absolute_url(),
+        "rare tag": rare.get_absolute_url(),
         "story": story.get_absolute_url(),
         "archive": "/archive/",
         "archive year": f"/archive/{newest.year}/",
@@ -104,6 +129,7 @@ def pages(client, admin):
         "region feed atom": f"{region.get_absolute_url()}feed/atom/",
         "tag feed": f"{tag.get_absolute_url()}feed/",
         "tag feed atom": f"{tag.get_absolute_url()}feed/atom/",
+        "rare tag feed": f"{rare.get_absolute_url()}feed/",
         "sitemap index": "/sitemap.xml",
         "sitemap page": "/sitemap-stories.xml?p=1",
         "news sitemap": "/news-sitemap.xml",
@@ -166,6 +192,9 @@ def main():
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--no-explain", action="store_true", help="Leave out the query plans.")
+    parser.add_argument(
+        "--pages", help="Only these pages, by name, comma-separated (e.g. 'tag,rare tag'); all if not given."
+    )
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -181,7 +210,10 @@ def main():
     client = Client()
     load = os.getloadavg()[0]
     results, plans = [], []
+    chosen = {name.strip() for name in args.pages.split(",")} if args.pages else None
     for name, url, who in pages(client, admin):
+        if chosen is not None and name not in chosen:
+            continue
         median, p95, queries, slowest = measure(who, url, args.repeat)
         results.append((name, url, median, p95, queries))
         if name in LISTINGS and slowest and not args.no_explain:
