@@ -12,6 +12,7 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils import timezone
 
 from newsroom.site_url import site_origin
@@ -63,7 +64,10 @@ class StoryIdPages(Paginator):
 
 
 class ArticleSitemap(SiteUrlSitemap):
-    limit = 5000  # URLs per sitemap page; Google allows 50,000, smaller pages render faster
+    # Ids per sitemap page (Google allows 50,000 URLs): a page costs the same at a million
+    # stories as the single page of a thousand-story site; the index lists a page per
+    # thousand ids and is written without a template (index_xml).
+    limit = 1000
     changefreq = "daily"
 
     @property
@@ -129,6 +133,24 @@ class NewsSitemap(SiteUrlSitemap):
             .only("slug", "headline", "updated_at", "published_at")
             .order_by("-published_at", "-pk")
         )
+
+
+def index_xml(items):
+    """
+    The sitemap index document for `items` (Django's SitemapIndexItem: location, last_mod),
+    as Django's sitemap_index.xml writes it, but by joining strings: at a million stories
+    the index lists a thousand story pages, which the template took about 60 ms to render.
+    """
+    entries = "".join(
+        f"<sitemap><loc>{escape(item.location)}</loc>"
+        + (f"<lastmod>{item.last_mod.isoformat()}</lastmod>" if item.last_mod else "")
+        + "</sitemap>"
+        for item in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>\n'
+    )
 
 
 SITEMAPS = {

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from articles.sitemaps import index_xml
 from regions.models import Region
 
 from .site_url import absolute_url, site_origin
@@ -72,14 +73,18 @@ def robots_txt(request):
 
 
 def sitemap_index(request, **kwargs):
-    """Django's sitemap index, with its page addresses on SITE_URL."""
+    """Django's sitemap index, with its page addresses on SITE_URL, written by articles.sitemaps.index_xml."""
     response = sitemap_views.index(request, **kwargs)
     origin = site_origin()
-    response.context_data["sitemaps"] = [
+    items = [
         SitemapIndexItem(origin + _path_and_query(item.location), item.last_mod)
         for item in response.context_data["sitemaps"]
     ]
-    return response
+    written = HttpResponse(index_xml(items), content_type=response["Content-Type"])
+    for header in ("Last-Modified", "X-Robots-Tag"):
+        if header in response:
+            written[header] = response[header]
+    return written
 
 
 def _path_and_query(url):
