@@ -108,14 +108,18 @@ class RegionAtomFeed(RegionFeed):
 
 class TagFeed(ArticleFeed):
     def get_object(self, request, slug):
-        tag = get_object_or_404(TaggedArticle.tag_model(), slug=slug)
-        # As on the tag's page: a tag used only on unpublished stories does not exist for readers.
-        if not Article.objects.published().filter(tags=tag).exists():
-            raise Http404("No published story has this tag.")
-        return tag
+        return get_object_or_404(TaggedArticle.tag_model(), slug=slug)
 
     def articles(self, tag):
-        return Article.objects.published().filter(tags=tag)
+        return Article.objects.published().with_tag(tag)
+
+    def items(self, tag):
+        # As on the tag's page: a tag used only on unpublished stories does not exist for
+        # readers (asked of the feed's own stories: no query of its own).
+        stories = list(super().items(tag))
+        if not stories:
+            raise Http404("No published story has this tag.")
+        return stories
 
     def title(self, tag):
         return f"{tag.name} · {settings.SITE_NAME}"

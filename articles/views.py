@@ -78,7 +78,7 @@ class TagArticleListView(ArticleListView):
         return HttpResponsePermanentRedirect(tag.get_absolute_url() + (f"?{query}" if query else ""))
 
     def get_queryset(self):
-        return self.published_articles().filter(tags=self.tag)
+        return Article.objects.published().with_tag(self.tag).for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
