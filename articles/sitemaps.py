@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import escape
@@ -59,7 +60,11 @@ class StoryIdPages(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         start = self._id_range[0] + (number - 1) * self.per_page
-        stories = self.object_list.filter(pk__gte=start, pk__lt=start + self.per_page).order_by("pk")
+        # The id range drives the query, each story checked against the listing by primary
+        # key: with both in one WHERE, SQLite walked the status index over every published story.
+        listed = Exists(self.object_list.filter(pk=OuterRef("pk")))
+        in_range = Article.objects.filter(pk__gte=start, pk__lt=start + self.per_page).filter(listed)
+        stories = in_range.only(*self.object_list.query.deferred_loading[0]).order_by("pk")
         return self._get_page(stories, number, self)
 
 

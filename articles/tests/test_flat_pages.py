@@ -249,6 +249,18 @@ def test_the_sitemap_index_is_written_without_a_template_and_pages_hold_a_thousa
     assert ArticleSitemap.limit == 1000
 
 
+def test_a_story_sitemap_page_reads_its_id_range_by_primary_key():
+    """Not the status index over every published story, which SQLite chose with both in one WHERE."""
+    from articles.sitemaps import ArticleSitemap
+
+    for _ in range(3):
+        make_article()
+    plan = _plan(ArticleSitemap().paginator.page(1).object_list, sort=True)
+    assert "INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in plan or "articles_article_pkey" in plan, plan
+    if connection.vendor == "sqlite":
+        assert "article_status_pub_id_idx (status=?" not in plan, plan
+
+
 def test_the_home_pages_region_lists_are_read_once_per_content_generation(client, settings, laoshan):
     settings.CONTENT_CACHE = True
     bump_generation()
