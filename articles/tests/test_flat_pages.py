@@ -261,6 +261,19 @@ def test_a_story_sitemap_page_reads_its_id_range_by_primary_key():
         assert "article_status_pub_id_idx (status=?" not in plan, plan
 
 
+def test_a_listing_page_finds_its_ids_first_and_reads_only_its_own_rows(client, monkeypatch, laoshan):
+    """Skipping earlier pages whole-row read 1,700 table rows on PostgreSQL for a region's tenth page."""
+    monkeypatch.setattr(ArticleListView, "paginate_by", 2)
+    stories = [make_article(regions=[laoshan], days_ago=d) for d in (5, 4, 3, 2, 1)]
+
+    response, sqls = story_queries(client, laoshan.get_absolute_url(), page=2)
+
+    assert [a.pk for a in response.context["articles"]] == [stories[2].pk, stories[1].pk]
+    (rows,) = [sql for sql in sqls if '"articles_article"."headline"' in sql]
+    outer, page_ids = rows.split(" IN (SELECT ", 1)
+    assert "OFFSET 2" in page_ids and "headline" not in page_ids and "OFFSET" not in outer
+
+
 def test_the_home_pages_region_lists_are_read_once_per_content_generation(client, settings, laoshan):
     settings.CONTENT_CACHE = True
     bump_generation()
