@@ -138,17 +138,15 @@ class ArticleQuerySet(models.QuerySet):
         tag, but reads every story for a rare one.
 
         One query reads up to RARE_TAG_STORIES + 1 of the tag's links (their index alone).
-        A rare tag's stories are then looked up by id and their few rows sorted; a common
-        tag's are found by walking the publication index, each story's link looked up.
-        Either way each story is checked against this queryset by primary key.
+        A rare tag's stories are then looked up by id, checked against this queryset by
+        primary key, and their few rows sorted; a common tag's are found by walking this
+        queryset's index in its order, each story's link looked up.
         """
         links = TaggedArticle.objects.filter(tag=tag)
         ids = list(links.values_list("content_object_id", flat=True)[: RARE_TAG_STORIES + 1])
-        in_this = Exists(self.filter(pk=OuterRef("pk")))
         if len(ids) > RARE_TAG_STORIES:
-            common = self.model.objects.filter(Exists(links.filter(content_object=OuterRef("pk"))))
-            return common.filter(in_this)
-        return self.model.objects.filter(pk__in=ids).filter(in_this)
+            return self.filter(Exists(links.filter(content_object=OuterRef("pk"))))
+        return self.model.objects.filter(pk__in=ids).filter(Exists(self.filter(pk=OuterRef("pk"))))
 
     def related_to(self, article, count=5):
         """
