@@ -475,6 +475,9 @@ class Article(models.Model):
             models.Index(fields=["-published_at", "-id"], name="article_pub_id_idx"),
             # The sitemap index's last change (the newest updated_at of a published story).
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
+            # The admin's author and "my stories" filters, in list order: by author_id alone
+            # every story of a prolific author was read and sorted for each page.
+            models.Index(fields=["author", "-published_at", "-id"], name="article_author_pub_id_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

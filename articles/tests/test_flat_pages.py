@@ -274,6 +274,13 @@ def test_a_listing_page_finds_its_ids_first_and_reads_only_its_own_rows(client, 
     assert "OFFSET 2" in page_ids and "headline" not in page_ids and "OFFSET" not in outer
 
 
+def test_the_story_list_by_author_walks_the_authors_index_in_list_order(admin_user):
+    make_article(author=admin_user)
+    plan = _plan(Article.objects.filter(author=admin_user)[:100])
+    assert "article_author_pub_id_idx" in plan, plan
+    assert "TEMP B-TREE" not in plan and "\nSort " not in plan and " Sort  " not in plan, plan
+
+
 def test_the_home_pages_region_lists_are_read_once_per_content_generation(client, settings, laoshan):
     settings.CONTENT_CACHE = True
     bump_generation()
