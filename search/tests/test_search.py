@@ -224,9 +224,9 @@ def test_search_page_makes_a_fixed_number_of_queries(client):
     fill(27)
     many = count_queries(client, {"q": "harbour", "region": "laoshan"})
     assert few == many
-    # the chosen region, count, results, their regions, tags and photos, navigation, the region
-    # menu; SQLite reads the page's ranked ids first, then the stories (search.backends._sqlite)
-    assert many == (9 if connection.vendor == "sqlite" else 8)
+    # the chosen region, the candidates (ids, ranks and dates of the newest matches), the
+    # page's stories, their regions, tags and photos, navigation, the region menu
+    assert many == 8
 
 
 def test_rebuild_indexes_stories_that_bypassed_save(client):
