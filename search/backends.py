@@ -40,13 +40,14 @@ class SearchResults:
     def __init__(self, articles, candidates):
         self.articles, self._read_candidates = articles, candidates
         self.model = articles.model
+        self.bound, self.bounded = CANDIDATES, False
 
     @cached_property
     def _candidates(self):
-        # One more than the bound, to know whether more matched.
-        rows = self._read_candidates(CANDIDATES + 1)
-        self.bounded = len(rows) > CANDIDATES
-        rows = rows[:CANDIDATES]
+        # One more than the bound (newest first), to know whether more matched.
+        rows = self._read_candidates(self.bound + 1)
+        self.bounded = len(rows) > self.bound
+        rows = rows[: self.bound]
         # Best score first; equal scores newest first (publication time, then id).
         rows.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
         return [pk for pk, _score, _published in rows]
@@ -104,7 +105,8 @@ def _postgresql(articles, terms, limit, ranked):
     entries = SearchEntry.objects.using(articles.db).filter(article_id__in=newest)
     # Ranked in an outer query, so only the `limit` candidates are scored.
     score = SearchRank(F("vector"), query) if ranked else RawSQL("NULL", [])
-    return list(entries.annotate(score=score).values_list("article_id", "score", "article__published_at"))
+    rows = entries.annotate(score=score).order_by("-article__published_at", "-article_id")
+    return list(rows.values_list("article_id", "score", "article__published_at"))
 
 
 def _sqlite(articles, terms, limit, ranked):

@@ -4,7 +4,7 @@ from django.views.generic import ListView
 from articles.models import Article
 from articles.paging import BoundedPaginator
 
-from .backends import CANDIDATES, search
+from .backends import search
 from .forms import SearchForm
 from .text import parse_query
 
@@ -44,6 +44,6 @@ class SearchView(ListView):
             **kwargs,
         )
         # Known once the paginator has counted: more matched than were ranked.
-        context["bounded"] = getattr(self.object_list, "bounded", False)
-        context["candidates"] = CANDIDATES
+        if getattr(self.object_list, "bounded", False):
+            context["bound"] = self.object_list.bound
         return context
