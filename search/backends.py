@@ -109,8 +109,9 @@ def _postgresql(articles, terms, limit, ranked):
     # looked up one by one (a join here lets the planner read the whole date index).
     published = Subquery(Article.objects.filter(pk=OuterRef("article_id")).values("published_at"))
     score = SearchRank(F("vector"), query) if ranked else Value(None, FloatField())
-    rows = entries.annotate(score=score, published=published).order_by("-published", "-article_id")
-    return list(rows.values_list("article_id", "score", "published"))
+    rows = entries.annotate(score=score, published=published).values_list("article_id", "score", "published")
+    # Newest first, as the LIMIT chose them (a draft's empty date first, as in SQL).
+    return sorted(rows, key=lambda row: (row[2] is None, row[2], row[0]), reverse=True)
 
 
 def _sqlite(articles, terms, limit, ranked):
@@ -125,13 +126,30 @@ def _sqlite(articles, terms, limit, ranked):
     )
     table = articles.model._meta.db_table
     # Newest by id: FTS5 returns matches in rowid order and stops at the LIMIT, so
-    # only the newest `limit` allowed matches are read. bm25 (lower is better) is
-    # computed for those rows only.
+    # only the newest `limit` allowed matches are read.
+    newest = (
+        f"SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND EXISTS ({allowed}) "
+        "ORDER BY rowid DESC LIMIT %s"
+    )
+    params = [match, *allowed_params, limit]
+    # Scored by where each term stands: 4 in the headline, 2 in the tags or summary
+    # (the body only: 0). Not bm25, which counts every story holding each term, at a
+    # million stories a scan of a million; these column searches read only the
+    # candidates' span of ids.
+    scores = []
+    if ranked:
+        in_column = (
+            f"(candidate.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            "AND rowid >= (SELECT MIN(id) FROM candidate)))"
+        )
+        for term in terms:
+            scores += [f"4 * {in_column}", f"2 * {in_column}"]
+            params += [f'{{headline}} : "{term.phrase}"', f'{{tags summary}} : "{term.phrase}"']
     sql = (
-        f"SELECT rowid, {'-rank' if ranked else 'NULL'}, "
-        f"(SELECT published_at FROM {table} WHERE id = {FTS_TABLE}.rowid) "
-        f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND EXISTS ({allowed}) ORDER BY rowid DESC LIMIT %s"
+        f"WITH candidate AS MATERIALIZED ({newest}) "
+        f"SELECT id, {' + '.join(scores) or 'NULL'}, (SELECT published_at FROM {table} WHERE {table}.id = candidate.id) "
+        "FROM candidate"
     )
     with connections[articles.db].cursor() as cursor:
-        cursor.execute(sql, [match, *allowed_params, limit])
-        return [tuple(row) for row in cursor.fetchall()]
+        cursor.execute(sql, params)
+        return sorted((tuple(row) for row in cursor.fetchall()), reverse=True)  # newest first
