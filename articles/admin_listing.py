@@ -133,12 +133,13 @@ def search_stories(queryset, search_term):
         return queryset
     # Read as ids (at most two bounded lists), so the list and its count read only
     # those stories, whatever the words and however many stories there are.
-    found = [pk for pk, _score, _published in newest_matches(queryset, parse_query(search_term), CANDIDATES)]
+    matches = newest_matches(queryset, parse_query(search_term), CANDIDATES)
+    found = [pk for pk, _score, _published in matches]
     # Byline and source have no word index: a substring is looked for only among
     # the newest stories, where an unmatched one would otherwise read every story.
     # Compared here (as icontains would, but in Python): asked in SQL, both databases'
     # planners read every story's byline before narrowing to the newest.
     wanted = search_term.casefold()
     window = queryset.order_by("-published_at", "-pk").values_list("pk", "byline", "source")[:CREDITS_WINDOW]
-    found += [pk for pk, byline, source in window if wanted in byline.casefold() or wanted in source.casefold()]
+    found += [pk for pk, byline, source in window if wanted in f"{byline}\n{source}".casefold()]
     return queryset.filter(pk__in=list(dict.fromkeys(found)))

@@ -145,10 +145,10 @@ def _sqlite(articles, terms, limit, ranked):
         for term in terms:
             scores += [f"4 * {in_column}", f"2 * {in_column}"]
             params += [f'{{headline}} : "{term.phrase}"', f'{{tags summary}} : "{term.phrase}"']
+    published = f"(SELECT published_at FROM {table} WHERE {table}.id = candidate.id)"
     sql = (
         f"WITH candidate AS MATERIALIZED ({newest}) "
-        f"SELECT id, {' + '.join(scores) or 'NULL'}, (SELECT published_at FROM {table} WHERE {table}.id = candidate.id) "
-        "FROM candidate"
+        f"SELECT id, {' + '.join(scores) or 'NULL'}, {published} FROM candidate"
     )
     with connections[articles.db].cursor() as cursor:
         cursor.execute(sql, params)
