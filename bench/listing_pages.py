@@ -43,6 +43,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, TaggedArticle  # noqa: E402
+from worker_memory import worker_memory  # noqa: E402 (bench/, the folder of this script)
 from regions.models import Region  # noqa: E402
 
 # Pages whose main query's plan is printed.
@@ -166,6 +167,7 @@ def main():
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--no-explain", action="store_true", help="Leave out the query plans.")
+    parser.add_argument("--no-server", action="store_true", help="Leave out the gunicorn worker's memory.")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -181,11 +183,16 @@ def main():
     client = Client()
     load = os.getloadavg()[0]
     results, plans = [], []
-    for name, url, who in pages(client, admin):
+    measured = pages(client, admin)
+    for name, url, who in measured:
         median, p95, queries, slowest = measure(who, url, args.repeat)
         results.append((name, url, median, p95, queries))
         if name in LISTINGS and slowest and not args.no_explain:
             plans.append((name, url, slowest, explain(slowest["sql"], float(slowest["time"]))))
+    memory = None
+    if not args.no_server:
+        session = admin.cookies["sessionid"].value
+        memory = worker_memory([(name, url, who is admin) for name, url, who in measured], session)
 
     when = datetime.now(dt_timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     total = Article.objects.count()
@@ -199,6 +206,13 @@ def main():
         f"median and 95th percentile of {args.repeat} requests after a warm-up (fewer for a page that takes "
         "seconds: at least 3, or 1 over 10 s), page cache off."
     )
+    if memory:
+        print()
+        print(
+            f"A gunicorn worker (one sync worker, these settings and database) after serving every page below "
+            f"three times: **{memory['rss']:.0f} MB resident, {memory['peak']:.0f} MB at its peak**"
+            + (f"; errors: {', '.join(memory['errors'])}" if memory["errors"] else ".")
+        )
     print()
     print("| Page | URL | median ms | p95 ms | queries |")
     print("| --- | --- | ---: | ---: | ---: |")

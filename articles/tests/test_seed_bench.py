@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from articles import richtext
 from articles.cards import card_of
-from articles.management.commands.seed_bench import SLUG_PREFIX, TAG_COUNT
+from articles.management.commands.seed_bench import (
+    SLUG_PREFIX,
+    TAG_COUNT,
+    Content,
+    make_story,
+    seed_photo_files,
+    seed_tags,
+)
 from articles.models import Article, Photo, Tag, TaggedArticle
 from pagecache.cache import current_generation
 from photos.renditions import rendition_files
@@ -28,14 +35,20 @@ from search.text import parse_query
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def bench_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media_root(settings, bench_media):
+    # One media folder for the module: the bench photo files are drawn once and reused, as on a real machine.
+    settings.MEDIA_ROOT = bench_media
 
 
-def seed(stories):
+def seed(stories, **options):
     out = StringIO()
-    call_command("seed_bench", stories=stories, batch_size=50, stdout=out)
+    call_command("seed_bench", stories=stories, batch_size=50, stdout=out, **options)
     return out.getvalue()
 
 
@@ -117,6 +130,50 @@ def test_stored_vectors_are_what_postgresql_computes():
     )
     assert entries.count() == 60
     assert not entries.exclude(actual=F("expected")).exists()
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_stories_are_stored_as_made_whether_made_here_or_by_worker_processes(workers):
+    """Rows written column by column (COPY / executemany) hold what make_story made, in the right columns."""
+    output = seed(30, workers=workers)
+    assert "30/30 stories" in output and "writing" in output
+    content = Content(list(Region.objects.order_by("position", "name")), seed_tags(), seed_photo_files())
+    stories = bench().prefetch_related("regions", "taggedarticle_set", "photos").select_related("search_entry")
+    assert stories.count() == 30
+    for article in stories:
+        made = make_story(content, int(article.slug[len(SLUG_PREFIX) :].split("-", 1)[0]))
+        expected = made.article
+        assert (article.headline, article.slug, article.summary, article.body, article.body_html) == (
+            expected.headline, expected.slug, expected.summary, expected.body, expected.body_html
+        )
+        assert (article.byline, article.source, article.city_wide, article.status, article.card) == (
+            expected.byline, expected.source, expected.city_wide, expected.status, expected.card
+        )
+        # Dates are counted back from the time of each run.
+        if expected.published_at is None:
+            assert article.published_at is None
+        else:
+            assert abs(article.published_at - expected.published_at).total_seconds() < 120
+        assert article.created_at and article.updated_at  # auto_now(_add) filled as the ORM fills them
+        assert sorted(r.pk for r in article.regions.all()) == sorted(made.region_ids)
+        assert sorted(t.tag_id for t in article.taggedarticle_set.all()) == sorted(made.tag_ids)
+        assert [(p.image.name, p.caption, p.alt_text, p.position, p.renditions) for p in article.photos.all()] == [
+            (p.image.name, p.caption, p.alt_text, p.position, p.renditions) for p in made.photos
+        ]
+        entry = article.search_entry
+        assert (entry.headline, entry.summary, entry.body, entry.tags) == (
+            made.search_entry.headline, made.search_entry.summary, made.search_entry.body, made.search_entry.tags
+        )
+
+
+def test_stories_added_after_a_seeding_get_new_ids():
+    """The ids the seeding took for its stories are not handed out again (the sequence moved on)."""
+    seed(30)
+    highest = bench().order_by("-pk").values_list("pk", flat=True).first()
+    story = Article.objects.create(headline="Written after the bench", slug="after-the-bench", summary="s", body="b")
+    assert story.pk > highest
+    seed(40)
+    assert bench().order_by("-pk").values_list("pk", flat=True).first() > story.pk
 
 
 def test_second_run_adds_nothing_and_a_bigger_number_tops_up():

@@ -8,12 +8,16 @@ each; bodies of 6-15 paragraphs of clean HTML. Every photo row points at one of 
 real image files drawn with Pillow once, with their renditions (photos/renditions.py),
 so the disk stays small however many stories there are.
 
-Rows are written with bulk_create in batches, one transaction each, so nothing sends
-the signals that keep derived data in step; this command writes that data itself in
-the same batch: each story's card data (the format of articles.cards.card_of), its
-search entry (search.text.entry_fields, and on PostgreSQL the stored vector), and at
-the end a new page-cache generation. On PostgreSQL it runs ANALYZE at the end: a
-planner without statistics picks slow plans on freshly loaded tables.
+Stories are made by worker processes (--workers, one per core by default) while this
+process writes the rows they made, batch by batch, one transaction each: COPY on
+PostgreSQL, executemany on SQLite, each value prepared by its model field as the ORM
+would (Field.pre_save and get_db_prep_save) but without building an INSERT per batch
+through the ORM, which took more time than making the stories. No signal is sent, so
+this command writes the derived data itself in the same batch: each story's card data
+(the format of articles.cards.card_of), its search entry (search.text.entry_fields, and
+on PostgreSQL the stored vector), and at the end a new page-cache generation. On
+PostgreSQL it runs VACUUM ANALYZE at the end: a planner without statistics picks slow
+plans on freshly loaded tables.
 
 Bench stories have slugs starting "bench-" and a zero-padded number. Running the
 command again tops up to N bench stories (it never adds a second copy), so an
@@ -22,6 +26,8 @@ interrupted run can be resumed, and 1,000 can grow to 100,000.
 
 import io
 import json
+import multiprocessing
+import os
 import random
 import re
 import time
@@ -112,10 +118,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--stories", type=int, required=True, help="How many bench stories to have.")
         parser.add_argument("--batch-size", type=int, default=2000, help="Stories per transaction.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes making stories while this one writes them (0: make them here). Default: one per core.",
+        )
 
-    def handle(self, *args, stories, batch_size, verbosity, **options):
-        if stories < 0 or batch_size < 1:
-            raise CommandError("--stories must be 0 or more and --batch-size at least 1.")
+    def handle(self, *args, stories, batch_size, workers, verbosity, **options):
+        if stories < 0 or batch_size < 1 or workers < 0:
+            raise CommandError("--stories must be 0 or more, --batch-size at least 1 and --workers 0 or more.")
         self.verbosity = verbosity
         started = time.monotonic()
         regions = list(Region.objects.order_by("position", "name"))
@@ -126,16 +138,33 @@ class Command(BaseCommand):
         if missing <= 0:
             self.say(f"{existing:,} bench stories already; nothing to add.")
             return
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                # Bench data, as synchronous_commit on PostgreSQL: no wait for the disk at each
+                # commit. And a page cache of 256 MB (the default is 2 MB): stories go in at
+                # random places of the publication-time indexes, which outgrow the default at once.
+                cursor.execute("PRAGMA synchronous = OFF")
+                cursor.execute("PRAGMA cache_size = -262144")
         content = Content(regions, seed_tags(), seed_photo_files())
         first = next_number()
+        first_id = reserve_article_ids(missing)
+        batches = [
+            (range(first + start, first + min(start + batch_size, missing)), first_id + start)
+            for start in range(0, missing, batch_size)
+        ]
         self.say(f"Adding {missing:,} bench stories to the {existing:,} there are...")
-        done = 0
-        while done < missing:
-            count = min(batch_size, missing - done)
-            add_batch(content, range(first + done, first + done + count))
-            done += count
-            rate = done / max(time.monotonic() - started, 1e-9)
-            self.say(f"  {done:,}/{missing:,} stories ({rate:,.0f} a second)")
+        done, writing = 0, 0.0
+        with story_makers(content, workers) as make_rows:
+            for rows in make_rows(batches):
+                write_started = time.monotonic()
+                write_batch(rows)
+                writing += time.monotonic() - write_started
+                done += len(rows[0])
+                elapsed = max(time.monotonic() - started, 1e-9)
+                self.say(
+                    f"  {done:,}/{missing:,} stories ({done / elapsed:,.0f} a second; "
+                    f"writing {writing / elapsed:.0%} of the time)"
+                )
         if connection.vendor == "postgresql":
             # VACUUM also moves the search index's pending entries into it and marks the pages
             # all-visible (index-only scans); it cannot run in a transaction (tests), ANALYZE can.
@@ -431,34 +460,128 @@ def make_story(content, number):
     return Story(article, [r.pk for r in regions], [t.pk for t in tags], photos, entry)
 
 
+def reserve_article_ids(count):
+    """
+    The first of `count` story ids no one else will take: the rows of a batch refer to
+    their story by id, and worker processes make them before any story is written.
+    """
+    table = Article._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            (sequence,) = cursor.fetchone()
+            cursor.execute("SELECT nextval(%s)", [sequence])
+            (first,) = cursor.fetchone()
+            if count > 1:
+                cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
+            return first
+        # SQLite (AUTOINCREMENT): explicit ids move the table's sequence on as they are written.
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), "
+            f"coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)) + 1",
+            [table],
+        )
+        return cursor.fetchone()[0]
+
+
+# The model rows of a batch, in the order they are written (a row refers only to rows written before it).
+ROW_MODELS = (Article, Article.regions.through, TaggedArticle, Photo, SearchEntry)
+
+
+def columns(model):
+    """The fields written: all concrete fields but an automatic primary key (the database numbers those)."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and field.get_internal_type().endswith("AutoField") and model is not Article)
+    ]
+
+
+def insert_row(instance, fields):
+    """A row's values as the ORM's INSERT would send them."""
+    values = []
+    for field in fields:
+        value = field.pre_save(instance, True)
+        if field.get_internal_type() == "JSONField":
+            # Text for both databases (PostgreSQL reads jsonb from COPY's text); the ORM's
+            # PostgreSQL wrapper is meant for parameters, not for handing between processes.
+            values.append(json.dumps(value, cls=field.encoder))
+        else:
+            values.append(field.get_db_prep_save(value, connection))
+    return tuple(values)
+
+
+def make_rows(content, numbers, first_id):
+    """Stories `numbers`, with ids from `first_id`, as the rows of each of ROW_MODELS for write_batch."""
+    stories = [make_story(content, number) for number in numbers]
+    through = Article.regions.through
+    instances = {model: [] for model in ROW_MODELS}
+    for article_id, story in enumerate(stories, start=first_id):
+        story.article.pk = article_id
+        instances[Article].append(story.article)
+        instances[through] += [through(article_id=article_id, region_id=region) for region in story.region_ids]
+        instances[TaggedArticle] += [TaggedArticle(content_object_id=article_id, tag_id=tag) for tag in story.tag_ids]
+        for photo in story.photos:
+            photo.article_id = article_id
+            instances[Photo].append(photo)
+        story.search_entry.article_id = article_id
+        instances[SearchEntry].append(story.search_entry)
+    return tuple([insert_row(row, columns(model)) for row in instances[model]] for model in ROW_MODELS)
+
+
+_content = None  # what the worker processes make stories of (inherited when they fork)
+
+
+def _make_rows_in_worker(batch):
+    return make_rows(_content, *batch)
+
+
+class story_makers:
+    """
+    `with story_makers(content, workers) as make: for rows in make(batches)`: the rows
+    of each (numbers, first id) batch in order, made by `workers` forked processes
+    ahead of the writing (0: made here, one batch at a time).
+    """
+
+    def __init__(self, content, workers):
+        self.content, self.workers, self.pool = content, workers, None
+
+    def __enter__(self):
+        global _content
+        if not self.workers:
+            return lambda batches: (make_rows(self.content, *batch) for batch in batches)
+        _content = self.content
+        # Forked: the workers start with the content made here and never use the database.
+        self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return lambda batches: self.pool.imap(_make_rows_in_worker, batches)
+
+    def __exit__(self, *exc):
+        global _content
+        if self.pool:
+            self.pool.terminate()
+            self.pool.join()
+        _content = None
+
+
 @transaction.atomic
-def add_batch(content, numbers):
-    """Stories `numbers` with their regions, tags, photos and search entries, in one transaction."""
-    if connection.vendor == "postgresql":
-        # Bench data: losing the last commits in a crash costs nothing; waiting for each flush costs time.
-        with connection.cursor() as cursor:
+def write_batch(rows):
+    """One batch of rows (make_rows) in one transaction: COPY on PostgreSQL, executemany on SQLite."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Bench data: losing the last commits in a crash costs nothing; waiting for each flush costs time.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             # New search entries wait in the GIN index's pending list and go in sorted, in bulk.
             cursor.execute("SET LOCAL gin_pending_list_limit TO '64MB'")
-    stories = [make_story(content, number) for number in numbers]
-    Article.objects.bulk_create([story.article for story in stories])
-    through = Article.regions.through
-    through.objects.bulk_create(
-        through(article_id=story.article.pk, region_id=region)
-        for story in stories
-        for region in story.region_ids
-    )
-    TaggedArticle.objects.bulk_create(
-        TaggedArticle(content_object_id=story.article.pk, tag_id=tag)
-        for story in stories
-        for tag in story.tag_ids
-    )
-    photos = []
-    for story in stories:
-        for photo in story.photos:
-            photo.article_id = story.article.pk
-            photos.append(photo)
-        story.search_entry.article_id = story.article.pk
-    Photo.objects.bulk_create(photos)
-    # On SQLite the full-text table follows search_searchentry through triggers (search/migrations/0001).
-    SearchEntry.objects.bulk_create([story.search_entry for story in stories])
+        for model, model_rows in zip(ROW_MODELS, rows):
+            if not model_rows:
+                continue
+            names = ", ".join(connection.ops.quote_name(field.column) for field in columns(model))
+            table = connection.ops.quote_name(model._meta.db_table)
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in model_rows:
+                        copy.write_row(row)
+            else:
+                # On SQLite the full-text table follows search_searchentry through triggers (search/migrations/0001).
+                placeholders = ", ".join(["%s"] * len(columns(model)))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", model_rows)
