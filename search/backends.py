@@ -4,6 +4,12 @@ Full-text search over the stories: one function per database behind search().
 Both match every term (words stemmed as English, Chinese runs as phrases of
 their two-character words) and rank headline matches above tags and summary,
 and those above the body; equal ranks go newest first.
+
+The work is bounded whatever the words: a search reads only the newest
+CANDIDATES matches (walking an index in date order and stopping there, see
+below) and ranks those, so a word in every other story costs what a rare one
+does, at a thousand stories or a million. SearchResults.bounded says when more
+matched, so the page can say what it shows.
 """
 
 from functools import reduce
@@ -11,51 +17,80 @@ from operator import and_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import F
+from django.db.models import F, FloatField, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 
+from articles.models import Article
+
+from .models import SearchEntry
 from .text import Term
 
 FTS_TABLE = "search_fts"
+# How many of the newest matches are ranked. A reader pages through at most 200
+# (articles.paging), so the best 200 are chosen from more than twice as many.
+CANDIDATES = 500
 
 
 class SearchResults:
     """
-    The stories matching a search, best first, as a Paginator wants them:
-    count() asks `matching` (no ranking needed); a slice asks `ranked`, a
-    queryset or a function (start, stop) -> list of stories.
+    The newest CANDIDATES stories matching a search, best first, as a Paginator
+    wants them: the candidates are read once (ids, ranks and dates: one query),
+    ranked here, and a slice loads only its own stories.
     """
 
-    def __init__(self, ranked, matching):
-        self.ranked, self.matching = ranked, matching
-        self.model = matching.model
+    def __init__(self, articles, candidates):
+        self.articles, self._read_candidates = articles, candidates
+        self.model = articles.model
+        self.bound, self.bounded = CANDIDATES, False
+
+    @cached_property
+    def _candidates(self):
+        # One more than the bound (newest first), to know whether more matched.
+        rows = self._read_candidates(self.bound + 1)
+        self.bounded = len(rows) > self.bound
+        rows = rows[: self.bound]
+        # Best score first; equal scores newest first (publication time, then id).
+        rows.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
+        return [pk for pk, _score, _published in rows]
 
     def count(self):
-        return self.matching.count()
+        return len(self._candidates)
 
     def count_up_to(self, limit):
-        """How many match, counting no further than `limit` (articles/paging.py)."""
-        return self.matching[:limit].count()
+        """How many match (articles/paging.py), never more than CANDIDATES."""
+        return min(self.count(), limit)
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, index):
-        if callable(self.ranked):
-            return self.ranked(index.start or 0, index.stop)
-        return self.ranked[index]
+        ids = self._candidates[index]
+        if not ids:
+            return []
+        stories = self.articles.in_bulk(ids)
+        return [stories[pk] for pk in ids if pk in stories]
 
 
 def search(articles, terms: list[Term]):
     """The stories of `articles` (a queryset) matching all `terms`, best match first, as SearchResults."""
+    return SearchResults(articles, lambda limit: newest_matches(articles, terms, limit, ranked=True))
+
+
+def newest_matches(articles, terms: list[Term], limit, ranked=False):
+    """
+    The newest `limit` stories of `articles` matching all `terms`, newest first, as
+    (id, score, published_at) rows, a higher score a better match (None unless
+    `ranked`). Reads about `limit` matches, never every one.
+    """
     if not terms:
-        return SearchResults(articles.none(), articles.none())
+        return []
     vendor = connections[articles.db].vendor
     backend = {"postgresql": _postgresql, "sqlite": _sqlite}[vendor]
-    return backend(articles, terms)
+    return backend(articles.order_by(), terms, limit, ranked)
 
 
-def _postgresql(articles, terms):
+def _postgresql(articles, terms, limit, ranked):
     query = reduce(
         and_,
         (
@@ -63,38 +98,58 @@ def _postgresql(articles, terms):
             for term in terms
         ),
     )
-    matching = articles.filter(search_entry__vector=query)
-    ranked = matching.annotate(rank=SearchRank(F("search_entry__vector"), query)).order_by(
-        "-rank", "-published_at", "-pk"
+    # Newest by publication time: for common words the planner walks the stories'
+    # (status, published_at, id) index and stops after `limit` matches; for rare
+    # ones it reads the few matches from the GIN index and sorts them.
+    newest = (
+        articles.filter(search_entry__vector=query).order_by("-published_at", "-pk").values("pk")[:limit]
     )
-    return SearchResults(ranked, matching)
+    entries = SearchEntry.objects.using(articles.db).filter(article_id__in=newest)
+    # Ranked in an outer query, so only the `limit` candidates are scored; their dates
+    # looked up one by one (a join here lets the planner read the whole date index).
+    published = Subquery(Article.objects.filter(pk=OuterRef("article_id")).values("published_at"))
+    score = SearchRank(F("vector"), query) if ranked else Value(None, FloatField())
+    rows = entries.annotate(score=score, published=published).values_list("article_id", "score", "published")
+    # Newest first, as the LIMIT chose them (a draft's empty date first, as in SQL).
+    return sorted(rows, key=lambda row: (row[2] is None, row[2], row[0]), reverse=True)
 
 
-def _sqlite(articles, terms):
+def _sqlite(articles, terms, limit, ranked):
     # Every term as a quoted phrase: FTS5 syntax (AND, OR, NEAR, *, column:) typed
     # by a reader is searched for as words, never run. Terms hold only letters and
     # digits (search.text.WORD), so there is no quote to escape.
     match = " ".join(f'"{term.phrase}"' for term in terms)
-    matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-    matching = articles.filter(pk__in=RawSQL(matches, [match]))
-    allowed, allowed_params = articles.order_by().values("pk").query.sql_with_params()
-    table = articles.model._meta.db_table
-    # The FTS table drives: SQLite reads the matches once, ranks them and keeps
-    # those in `articles`. Joined the other way round (what its planner picks for a
-    # join with a region filter) it probes the FTS index once per story: 117 s
-    # instead of 0.1 s at 100,000 stories. The unary + keeps `rowid IN` from
-    # being used as an index constraint, which would bring that plan back.
-    ranked_sql = (
-        f"{matches} AND +rowid IN ({allowed}) ORDER BY rank, "
-        f"(SELECT published_at FROM {table} WHERE id = {FTS_TABLE}.rowid) DESC, rowid DESC LIMIT %s OFFSET %s"
+    # Whether a match is one of `articles`, asked of each match in turn (an
+    # EXISTS on its id) rather than as the list of every allowed story.
+    allowed, allowed_params = (
+        articles.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", [])).values("pk").query.sql_with_params()
     )
-
-    def ranked(start, stop):
-        limit = -1 if stop is None else stop - start
-        with connections[articles.db].cursor() as cursor:
-            cursor.execute(ranked_sql, [match, *allowed_params, limit, start])
-            ids = [row[0] for row in cursor.fetchall()]
-        stories = articles.in_bulk(ids)
-        return [stories[pk] for pk in ids if pk in stories]
-
-    return SearchResults(ranked, matching)
+    table = articles.model._meta.db_table
+    # Newest by id: FTS5 returns matches in rowid order and stops at the LIMIT, so
+    # only the newest `limit` allowed matches are read.
+    newest = (
+        f"SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND EXISTS ({allowed}) "
+        "ORDER BY rowid DESC LIMIT %s"
+    )
+    params = [match, *allowed_params, limit]
+    # Scored by where each term stands: 4 in the headline, 2 in the tags or summary
+    # (the body only: 0). Not bm25, which counts every story holding each term, at a
+    # million stories a scan of a million; these column searches read only the
+    # candidates' span of ids.
+    scores = []
+    if ranked:
+        in_column = (
+            f"(candidate.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            "AND rowid >= (SELECT MIN(id) FROM candidate)))"
+        )
+        for term in terms:
+            scores += [f"4 * {in_column}", f"2 * {in_column}"]
+            params += [f'{{headline}} : "{term.phrase}"', f'{{tags summary}} : "{term.phrase}"']
+    published = f"(SELECT published_at FROM {table} WHERE {table}.id = candidate.id)"
+    sql = (
+        f"WITH candidate AS MATERIALIZED ({newest}) "
+        f"SELECT id, {' + '.join(scores) or 'NULL'}, {published} FROM candidate"
+    )
+    with connections[articles.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted((tuple(row) for row in cursor.fetchall()), reverse=True)  # newest first

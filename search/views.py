@@ -33,7 +33,7 @@ class SearchView(ListView):
         for name in ("q", "region", "start", "end"):
             if value := self.request.GET.get(name, "").replace("\x00", ""):
                 keep[name] = value
-        return super().get_context_data(
+        context = super().get_context_data(
             form=self.form,
             query=self.request.GET.get("q", "").replace("\x00", ""),
             terms=self.terms,
@@ -43,3 +43,7 @@ class SearchView(ListView):
             next_label="Next →",
             **kwargs,
         )
+        # Known once the paginator has counted: more matched than were ranked.
+        if getattr(self.object_list, "bounded", False):
+            context["bound"] = self.object_list.bound
+        return context
