@@ -24,6 +24,7 @@ command again tops up to N bench stories (it never adds a second copy), so an
 interrupted run can be resumed, and 1,000 can grow to 100,000.
 """
 
+import collections
 import io
 import json
 import multiprocessing
@@ -553,7 +554,18 @@ class story_makers:
         _content = self.content
         # Forked: the workers start with the content made here and never use the database.
         self.pool = multiprocessing.get_context("fork").Pool(self.workers)
-        return lambda batches: self.pool.imap(_make_rows_in_worker, batches)
+        return self.made_ahead
+
+    def made_ahead(self, batches):
+        # A few batches ahead of the writing, no more: when the database is the slower
+        # side (SQLite), rows made far ahead would pile up here (2 GB at a million).
+        pending = collections.deque()
+        for batch in batches:
+            pending.append(self.pool.apply_async(_make_rows_in_worker, (batch,)))
+            if len(pending) > 2 * self.workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
     def __exit__(self, *exc):
         global _content
