@@ -135,6 +135,21 @@ def test_matches_are_read_newest_first_and_no_further_than_the_bound(admin_clien
         assert stories and all("INTEGER PRIMARY KEY (rowid=?)" in line for line in stories), plan
 
 
+def test_a_page_of_results_is_read_by_primary_key(client):
+    """The twenty stories of a page are read by their ids, not found again through the listing's filters."""
+    _fill(3)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/search/", {"q": "harbour tea"})
+    assert len(headlines(response)) == 3
+    stories = [q["sql"] for q in captured if q["sql"].startswith('SELECT "articles_article"."id"')]
+    assert len(stories) == 1, stories
+    assert '"articles_article"."status"' not in stories[0].split(" WHERE ", 1)[1], stories[0]
+    assert '"articles_article"."body_html"' not in stories[0]  # the listing's deferred fields stay deferred
+    plan = _plan(stories[0])
+    if connection.vendor == "sqlite":
+        assert "PRIMARY KEY" in plan and "article_status_pub_id_idx" not in plan, plan
+
+
 def test_the_admin_search_finds_drafts_without_a_publication_time(admin_client):
     make_article(headline="Harbour draft", published=False, published_at=None)
     make_article(headline="Another harbour draft", published=False, published_at=None)
