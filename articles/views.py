@@ -17,7 +17,7 @@ from regions.models import Region
 from pagecache.derived import derived
 
 from .models import Article, Correction, Tag, TagRedirect
-from .paging import BoundedPaginator
+from .paging import BoundedPaginationMixin
 from .pending import show_pending
 from .preview import story_for_token
 
@@ -44,14 +44,13 @@ class HomeView(TemplateView):
         )
 
 
-class ArticleListView(ListView):
+class ArticleListView(BoundedPaginationMixin, ListView):
     """
     Shared by the region and tag pages: published stories, newest first, 20 a page, as
     many pages as articles/paging.py lets a reader reach.
     """
 
     paginate_by = 20
-    paginator_class = BoundedPaginator
     context_object_name = "articles"
 
     def published_articles(self):
@@ -114,7 +113,7 @@ class ArticleDetailView(DetailView):
         return response
 
 
-class ArticleArchiveMixin:
+class ArticleArchiveMixin(BoundedPaginationMixin):
     """
     Published stories by publication date (in TIME_ZONE), newest first, 20 a page (as many
     pages as articles/paging.py allows; a narrower period reaches the rest).
@@ -123,7 +122,6 @@ class ArticleArchiveMixin:
     date_field = "published_at"
     month_format = "%m"
     paginate_by = 20
-    paginator_class = BoundedPaginator
     context_object_name = "articles"
     template_name = "articles/article_archive.html"
 

@@ -11,7 +11,7 @@ from articles.admin import ArticleAdmin
 from articles.paging import BoundedPaginator
 from articles.models import Article
 from articles.tests.factories import make_article
-from articles.views import ArticleListView
+from articles.views import ArticleArchiveIndexView, ArticleListView
 from pagecache.cache import bump_generation
 from regions.models import Region
 
@@ -314,3 +314,30 @@ def test_the_home_pages_region_lists_are_read_once_per_content_generation(client
     assert laoshan_headlines() == ["Laoshan first"]  # same generation
     bump_generation()  # what a committed write does
     assert laoshan_headlines() == ["Laoshan second", "Laoshan first"]
+
+
+@pytest.mark.parametrize("path", ["/regions/laoshan/", "/tags/harbour/", "/archive/"])
+def test_a_listings_count_is_read_once_per_content_generation(client, settings, monkeypatch, laoshan, path):
+    """Every page of a listing shows how many stories it has; counted once, until the content changes."""
+    monkeypatch.setattr(ArticleListView, "paginate_by", 2)
+    monkeypatch.setattr(ArticleArchiveIndexView, "paginate_by", 2)
+    settings.CONTENT_CACHE = True
+    bump_generation()
+    for days_ago in (1, 2, 3):
+        make_article(regions=[laoshan], tags=["Harbour"], days_ago=days_ago)
+
+    def counts(response):
+        assert response.status_code == 200
+        return response.context["paginator"].count
+
+    assert counts(client.get(path)) == 3
+    for page in (1, 2):
+        response, sqls = story_queries(client, path, page=page)
+        assert counts(response) == 3
+        assert not [sql for sql in sqls if "COUNT(" in sql], sqls
+
+    make_article(regions=[laoshan], tags=["Harbour"], days_ago=4)
+    assert counts(client.get(path)) == 3  # same generation
+    bump_generation()  # what a committed write does
+    assert counts(client.get(path)) == 4
+    assert client.get(path, {"page": 2}).context["paginator"].count == 4

@@ -130,3 +130,26 @@ def test_sitemaps_make_a_fixed_number_of_queries(client, url):
     fill(27)
     assert count(client, url) == few
     assert few <= 6
+
+
+def test_the_index_is_written_once_per_content_generation(client, settings, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pagecache.cache import bump_generation
+
+    settings.CONTENT_CACHE = True
+    bump_generation()
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    for _ in range(2):
+        make_article()
+    first = client.get("/sitemap.xml")
+    assert first["Content-Type"].startswith("application/xml")
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/sitemap.xml").content == first.content
+    assert not [q for q in again if "articles_article" in q["sql"]]
+
+    make_article()
+    assert "sitemap-stories.xml?p=2" not in client.get("/sitemap.xml").content.decode()  # same generation
+    bump_generation()  # what a committed write does
+    assert "sitemap-stories.xml?p=2" in client.get("/sitemap.xml").content.decode()
