@@ -133,7 +133,7 @@ def search_stories(queryset, search_term):
         return queryset
     # Read as ids (at most two bounded lists), so the list and its count read only
     # those stories, whatever the words and however many stories there are.
-    matches = newest_matches(queryset, parse_query(search_term), CANDIDATES)
+    matches = newest_matches(queryset, parse_query(search_term), CANDIDATES, ranked=False)
     found = [pk for pk, _score, _published in matches]
     # Byline and source have no word index: a substring is looked for only among
     # the newest stories, where an unmatched one would otherwise read every story.

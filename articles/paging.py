@@ -88,7 +88,6 @@ class BoundedPaginationMixin:
 
     paginator_class = BoundedPaginator
 
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        return self.paginator_class(
-            queryset, per_page, orphans, allow_empty_first_page, count_key=self.request.path, **kwargs
-        )
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # ListView passes orphans and allow_empty_first_page by name.
+        return self.paginator_class(queryset, per_page, count_key=self.request.path, **kwargs)

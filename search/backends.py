@@ -42,17 +42,27 @@ class SearchResults:
     def __init__(self, articles, candidates):
         self.articles, self._read_candidates = articles, candidates
         self.model = articles.model
-        self.bound, self.bounded = CANDIDATES, False
+        self.bound = CANDIDATES
 
     @cached_property
-    def _candidates(self):
+    def _read(self):
+        """(the candidates' ids, best first; whether more than the bound matched)."""
         # One more than the bound (newest first), to know whether more matched.
         rows = self._read_candidates(self.bound + 1)
-        self.bounded = len(rows) > self.bound
+        bounded = len(rows) > self.bound
         rows = rows[: self.bound]
         # Best score first; equal scores newest first (publication time, then id).
         rows.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
-        return [pk for pk, _score, _published in rows]
+        return [pk for pk, _score, _published in rows], bounded
+
+    @property
+    def _candidates(self):
+        return self._read[0]
+
+    @property
+    def bounded(self):
+        """Whether more stories matched than the CANDIDATES ranked."""
+        return self._read[1]
 
     def count(self):
         return len(self._candidates)
@@ -83,7 +93,7 @@ def search(articles, terms: list[Term]):
     return SearchResults(articles, lambda limit: newest_matches(articles, terms, limit, ranked=True))
 
 
-def newest_matches(articles, terms: list[Term], limit, ranked=False):
+def newest_matches(articles, terms: list[Term], limit, *, ranked):
     """
     The newest `limit` stories of `articles` matching all `terms`, newest first, as
     (id, score, published_at) rows, a higher score a better match (None unless
@@ -146,7 +156,7 @@ def _sqlite(articles, terms, limit, ranked):
     if ranked:
         in_column = (
             f"(candidate.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            "AND rowid >= (SELECT MIN(id) FROM candidate)))"
+            "AND rowid >= (SELECT MIN(id) FROM candidate)))"  # pragma: no mutate (SQL: any case)
         )
         for term in terms:
             scores += [f"4 * {in_column}", f"2 * {in_column}"]
@@ -154,7 +164,7 @@ def _sqlite(articles, terms, limit, ranked):
     published = f"(SELECT published_at FROM {table} WHERE {table}.id = candidate.id)"
     sql = (
         f"WITH candidate AS MATERIALIZED ({newest}) "
-        f"SELECT id, {' + '.join(scores) or 'NULL'}, {published} FROM candidate"
+        f"SELECT id, {' + '.join(scores) or 'NULL'}, {published} FROM candidate"  # pragma: no mutate (SQL: any case)
     )
     with connections[articles.db].cursor() as cursor:
         cursor.execute(sql, params)

@@ -156,3 +156,19 @@ def test_the_admin_search_finds_drafts_without_a_publication_time(admin_client):
     make_article(headline="Harbour story")
     listed = admin_client.get(CHANGELIST, {"q": "harbour"}).context["cl"].result_list
     assert {a.headline for a in listed} == {"Harbour draft", "Another harbour draft", "Harbour story"}
+
+
+def test_a_page_of_results_keeps_the_listings_joined_rows():
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Article
+    from search.text import parse_query
+
+    author = get_user_model().objects.create_user("reporter")
+    make_article(headline="Harbour opens", author=author)
+    results = backends.search(Article.objects.published().select_related("author"), parse_query("harbour"))
+    stories = results[0:20]
+    with CaptureQueriesContext(connection) as captured:
+        assert [story.author.username for story in stories] == ["reporter"]
+    assert not captured.captured_queries
+    assert results.bounded is False and results.count() == 1
