@@ -27,7 +27,7 @@ def derived(name, compute):
     cache = page_cache()
     try:
         # Read before computing: a write committing meanwhile makes a newer generation.
-        generation = current_generation(cache)
+        generation = current_generation(cache)  # pragma: no mutate (None: the same cache, looked up again)
         key = DERIVED_KEY.format(generation, name)
         found = cache.get(key)
         if found is not None and now() < found[0]:

@@ -282,3 +282,65 @@ def test_the_site_row_follows_site_url_so_view_on_site_leads_to_this_site(admin_
     assert Site.objects.get(pk=settings.SITE_ID).domain == "news.qingdao.example"
     response = admin_client.get(f"/admin/r/{content_type.pk}/{story.pk}/")
     assert response["Location"] == "http://news.qingdao.example/stories/metro-line-6-opens/"
+
+
+# The helpers of articles/redirects.py, one behaviour each (what mutation testing found unchecked).
+
+
+@pytest.mark.django_db
+def test_pointing_an_address_elsewhere_keeps_a_redirect_from_it_by_default():
+    from articles.redirects import point_addresses_at
+
+    point_addresses_at("/stories/old-name/", "/stories/new-name/")
+    assert ("/stories/old-name/", "/stories/new-name/") in redirect_pairs()
+
+
+@pytest.mark.parametrize(
+    "address, path",
+    [
+        ("http://old.example.com/news/2016/03/14/item.html", "/news/2016/03/14/item.html"),
+        ("http://old.example.com/news.php?id=3&lang=en", "/news.php?id=3&lang=en"),
+        ("http://old.example.com?id=3", "/?id=3"),
+        ("http://old.example.com", "/"),
+    ],
+)
+def test_an_old_sites_address_is_recorded_as_the_path_and_query_a_request_shows(address, path):
+    from articles.redirects import path_of_address
+
+    assert path_of_address(address) == path
+
+
+@pytest.mark.django_db
+def test_an_old_address_is_not_recorded_when_it_is_the_storys_own_or_too_long():
+    from articles.redirects import MAX_PATH_LENGTH, record_old_address
+
+    story = make_article()
+    assert record_old_address(story, f"http://old.example.com{story.get_absolute_url()}") is None
+    assert record_old_address(story, "http://old.example.com/" + "x" * MAX_PATH_LENGTH) is None
+    assert redirect_pairs() == []
+    assert record_old_address(story, "http://old.example.com/a.html") == "/a.html"
+    assert redirect_pairs() == [("/a.html", story.get_absolute_url())]
+
+
+@pytest.mark.django_db
+def test_a_redirect_from_a_slug_is_reported_unless_it_leads_to_the_story_itself():
+    from articles.redirects import point_addresses_at, redirect_from_slug, story_path
+
+    story = make_article(slug="harbour-opens")
+    other = make_article(slug="harbour-closes")
+    point_addresses_at(story_path("harbour-news"), story.get_absolute_url())
+    assert redirect_from_slug("harbour-news", story) is None
+    found = redirect_from_slug("harbour-news", other)
+    assert found is not None and found.new_path == story.get_absolute_url()
+    assert redirect_from_slug("harbour-news").new_path == story.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_only_story_addresses_are_checked_for_what_readers_may_see():
+    from articles.redirects import story_readers_may_see
+
+    assert story_readers_may_see("/no/such/address/") is True
+    assert story_readers_may_see("/regions/laoshan/") is True
+    draft = make_article(published=False)
+    assert story_readers_may_see(draft.get_absolute_url()) is False
+    assert story_readers_may_see(make_article().get_absolute_url()) is True
