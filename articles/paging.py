@@ -69,7 +69,9 @@ class BoundedPaginator(Paginator):
         """
         listing = self.object_list
         ordering = isinstance(listing, QuerySet) and (listing.query.order_by or listing.model._meta.ordering)
-        if not ordering or listing.query.annotations or listing.query.is_sliced or listing.query.distinct:
+        if not ordering or listing.query.annotations:  # read by id, the annotations would be lost
+            return listing[bottom:top]
+        if listing.query.is_sliced or listing.query.distinct:  # pragma: no mutate (by id: the same rows)
             return listing[bottom:top]
         page_ids = listing.values("pk")[bottom:top]
         rows = listing.model._default_manager.filter(pk__in=page_ids).order_by(*ordering)
