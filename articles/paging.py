@@ -73,11 +73,19 @@ class BoundedPaginator(Paginator):
             return listing[bottom:top]
         if listing.query.is_sliced or listing.query.distinct:  # pragma: no mutate (by id: the same rows)
             return listing[bottom:top]
-        page_ids = listing.values("pk")[bottom:top]
-        rows = listing.model._default_manager.filter(pk__in=page_ids).order_by(*ordering)
-        rows.query.deferred_loading = listing.query.deferred_loading
-        rows.query.select_related = listing.query.select_related
-        return rows.prefetch_related(*listing._prefetch_related_lookups)
+        return read_by_id(listing, listing.values("pk")[bottom:top]).order_by(*ordering)
+
+
+def read_by_id(listing, ids):
+    """
+    The rows of `listing` whose ids are `ids` (a list or a subquery), loaded as the
+    listing loads them (its joined rows, deferred fields, prefetches) but found by
+    primary key alone, without the listing's filters and ordering.
+    """
+    rows = listing.model._default_manager.filter(pk__in=ids)
+    rows.query.deferred_loading = listing.query.deferred_loading
+    rows.query.select_related = listing.query.select_related
+    return rows.prefetch_related(*listing._prefetch_related_lookups)
 
 
 class BoundedPaginationMixin:

@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 from articles.models import Article
+from articles.paging import read_by_id
 
 from .models import SearchEntry
 from .text import Term
@@ -81,10 +82,7 @@ class SearchResults:
         # By primary key alone: the candidates were read through the listing's filters, and
         # with them SQLite's planner walks the (status, published_at) index over every
         # published story to find twenty ids (310 ms at a million stories).
-        stories = self.model._default_manager.filter(pk__in=ids)
-        stories.query.deferred_loading = self.articles.query.deferred_loading
-        stories.query.select_related = self.articles.query.select_related
-        stories = stories.prefetch_related(*self.articles._prefetch_related_lookups).in_bulk()
+        stories = read_by_id(self.articles, ids).in_bulk()
         return [stories[pk] for pk in ids if pk in stories]
 
 
