@@ -172,3 +172,30 @@ def test_a_page_of_results_keeps_the_listings_joined_rows():
         assert [story.author.username for story in stories] == ["reporter"]
     assert not captured.captured_queries
     assert results.bounded is False and results.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL picks the newest by publication time")
+def test_on_postgresql_the_candidates_are_the_newest_by_publication_time(client, admin_client, three_candidates):
+    # Created newest first, so ids and publication times run in opposite directions.
+    newest = make_article(headline="Harbour news one", days_ago=1)
+    make_article(headline="Harbour news two", days_ago=2)
+    make_article(headline="Harbour news three", days_ago=3)
+    oldest = make_article(headline="Harbour news four", days_ago=4)
+    shown = headlines(client.get("/search/", {"q": "harbour"}))
+    assert len(shown) == 3 and newest.headline in shown and oldest.headline not in shown
+
+    # The admin's candidates: a draft without a publication time comes first, as in the SQL
+    # (NULLS FIRST), and no rank is computed for them (the list has its own order).
+    draft = make_article(headline="Harbour draft", published=False, published_at=None)
+    with CaptureQueriesContext(connection) as captured:
+        listed = {a.headline for a in admin_client.get(CHANGELIST, {"q": "harbour"}).context["cl"].result_list}
+    assert draft.headline in listed and oldest.headline not in listed
+    matching = [q["sql"] for q in captured if "@@" in q["sql"]]
+    assert matching and not any("ts_rank" in sql for sql in matching), matching
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL of PostgreSQL's search")
+def test_on_postgresql_words_are_read_with_the_english_dictionary_whatever_the_servers_default(client):
+    make_article(headline="Harbours reopen")
+    sql = _matching_query(client, "/search/", {"q": "harbour"})
+    assert "'english'::regconfig" in sql, sql
