@@ -15,6 +15,8 @@ from photos.pictures import jpeg_rendition
 
 from . import editorial, pending, workflow
 from .admin_listing import (
+    CANDIDATES,
+    CREDITS_WINDOW,
     AuthorListFilter,
     BoundedAdminPaginator,
     RegionListFilter,
@@ -129,6 +131,10 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_select_related = ("author",)
     # Searched through the full-text index (get_search_results); this turns the search box on.
     search_fields = ("headline", "summary", "body", "byline", "source", "tags__name")
+    search_help_text = (
+        f"Words of the headline, summary, body or tags: the {CANDIDATES:,} newest stories with them all. "
+        f"A byline or source: among the {CREDITS_WINDOW:,} newest stories."
+    )
     # The list stays as cheap at a million stories as at a thousand (articles/admin_listing.py):
     # the count stops ten pages ahead and the total of the table is never counted. No date
     # hierarchy: it reads the years, then months, of every listed story on each request;

@@ -199,3 +199,9 @@ def test_on_postgresql_words_are_read_with_the_english_dictionary_whatever_the_s
     make_article(headline="Harbours reopen")
     sql = _matching_query(client, "/search/", {"q": "harbour"})
     assert "'english'::regconfig" in sql, sql
+
+
+def test_the_admin_search_box_says_how_far_back_it_looks(admin_client):
+    page = admin_client.get(CHANGELIST).content.decode()
+    assert f"the {backends.CANDIDATES:,} newest stories with them all" in page
+    assert f"among the {admin_listing.CREDITS_WINDOW:,} newest stories" in page
