@@ -68,13 +68,10 @@ NOT_THE_REGION_WHEN_FOLLOWED_BY = {"Jiaozhou": r"\s+Bay\b", "胶州": "湾"}
 
 
 class MalformedFile(Exception):
-    """A saved page that cannot be read as a story; says which file and line, and why."""
+    """A saved page that cannot be read as a story; its message says which file and line, and why."""
 
     def __init__(self, file_name, line, problem):
         super().__init__(f"{file_name}, line {line}: {problem}")
-        self.file_name = file_name
-        self.line = line
-        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -764,13 +761,13 @@ def mark_photos_of_earlier_imports(article, parsed):
     the photo's original_name). The others were added in the admin and are kept.
     """
     for photo in article.photos.filter(import_file_name=""):
-        names = {Path(photo.original_name).name, Path(photo.image.name).name} - {""}
+        names = {Path(photo.original_name).name, Path(photo.image.name).name}
         for page_photo in parsed.photos:
             page_name = Path(page_photo.file_name)
             pattern = rf"{re.escape(page_name.stem)}(?:_[A-Za-z0-9]{{7}})?{re.escape(page_name.suffix)}"
             if any(re.fullmatch(pattern, name, re.IGNORECASE) for name in names):
                 photo.import_file_name = page_photo.file_name
-                photo.save(update_fields=["import_file_name"])
+                photo.save(update_fields=["import_file_name"])  # pragma: no mutate (other fields unchanged)
                 break
 
 

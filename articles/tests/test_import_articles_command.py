@@ -6,6 +6,7 @@ runs that honour --force and --replace (test_importer.py covers the import itsel
 import pytest
 from django.core.management import CommandError
 
+from articles.management.commands.import_articles import read_url_map
 from articles.models import Article
 from articles.tests.test_importer import (  # noqa: F401 (fixtures)
     SEED_NAME,
@@ -90,3 +91,50 @@ def test_a_skipped_story_is_reported_with_how_to_refresh_it(seed_folder):
         f"Skipped {seed_folder / SEED_NAME}: edited in the newsroom since the last import (byline); "
         "--force to refresh it from the page"
     ]
+
+
+# --- The --url-map file --------------------------------------------------------
+
+
+@pytest.mark.parametrize("heading", ["file,url", "File,URL", "FILE,Address", "file,address"])
+def test_a_url_map_may_open_with_a_heading_row_in_any_case(tmp_path, heading):
+    url_map = tmp_path / "addresses.csv"
+    url_map.write_text(f"{heading}\na.txt,http://x.cn/a.htm\n", encoding="utf-8")
+
+    assert read_url_map(url_map) == {"a.txt": "http://x.cn/a.htm"}
+
+
+def test_a_url_map_saved_by_excel_is_read_without_its_byte_order_mark(tmp_path):
+    url_map = tmp_path / "addresses.csv"
+    url_map.write_text("file,url\na.txt,http://x.cn/a.htm\n", encoding="utf-8-sig")
+
+    assert read_url_map(url_map) == {"a.txt": "http://x.cn/a.htm"}
+
+
+def test_a_url_map_heading_only_counts_on_the_first_row_and_blank_rows_are_passed_over(tmp_path):
+    url_map = tmp_path / "addresses.csv"
+    url_map.write_text("a.txt,http://x.cn/a.htm\n\n , \nfile,url\nb.txt,http://x.cn/b.htm\n", encoding="utf-8")
+
+    assert read_url_map(url_map) == {
+        "a.txt": "http://x.cn/a.htm",
+        "file": "url",
+        "b.txt": "http://x.cn/b.htm",
+    }
+
+
+def test_a_url_map_cell_is_read_as_csv_quotes_it_line_breaks_and_all(tmp_path):
+    url_map = tmp_path / "addresses.csv"
+    url_map.write_bytes(b'"two\r\nlines.txt",http://x.cn/a.htm\r\n')
+
+    assert read_url_map(url_map) == {"two\r\nlines.txt": "http://x.cn/a.htm"}
+
+
+def test_a_url_map_that_cannot_be_read_is_named_with_the_reason(tmp_path):
+    url_map = tmp_path / "missing.csv"
+
+    with pytest.raises(CommandError) as error:
+        read_url_map(url_map)
+
+    assert str(error.value) == (
+        f"{url_map}: cannot read the URL map ([Errno 2] No such file or directory: '{url_map}')"
+    )

@@ -1098,6 +1098,23 @@ def test_a_page_with_an_old_address_is_known_by_it_wherever_it_is_saved(tmp_path
     assert "(0 created, 1 updated)" in stdout
 
 
+@pytest.mark.parametrize(
+    "address, same_page, other_page",
+    [
+        ("http://www.chinadaily.com.cn/a/1.html", "https://WWW.ChinaDaily.com.cn/a/1.html#photos", None),
+        ("http://www.chinadaily.com.cn", "http://www.chinadaily.com.cn/", "http://www.chinadaily.com.cn/a"),
+        (
+            "http://qingdao.chinadaily.com.cn/show.asp?id=12",
+            "https://qingdao.chinadaily.com.cn/show.asp?id=12#top",
+            "http://qingdao.chinadaily.com.cn/show.asp?id=13",
+        ),
+    ],
+)
+def test_an_old_address_is_known_by_host_path_and_query_not_scheme_or_fragment(address, same_page, other_page):
+    assert importer.url_key(address) == importer.url_key(same_page)
+    assert importer.url_key(address) != importer.url_key(other_page or "http://www.chinadaily.com.cn/a/2.html")
+
+
 @pytest.mark.django_db
 def test_two_pages_with_the_same_old_address_in_one_run_are_refused(tmp_path):
     text = "URL: https://www.chinadaily.com.cn/a/1.html\n\n" + jimo_page()
@@ -1153,3 +1170,32 @@ def test_an_unrelated_page_with_the_same_bare_file_name_is_a_new_story(two_folde
     assert "(1 created, 0 updated)" in stdout
     assert set(Article.objects.values_list("import_key", flat=True)) == {"story", "file:b/story"}
     assert Article.objects.get(import_key="story").headline == "Laoshan tea growers begin spring harvest"
+
+
+@pytest.mark.django_db
+def test_every_photo_an_old_import_stored_under_a_page_photo_name_is_replaced_on_refresh(tmp_path):
+    """
+    Old imports kept the page's photo name (in any case, "_" and seven characters added when
+    it was taken); such photos are the page's and are replaced, every other one was added in the admin.
+    """
+    write_photo(tmp_path, "tea.jpg")
+    write_photo(tmp_path, "pier.jpg")
+    path = write_page(
+        tmp_path,
+        "story.txt",
+        page("Headline", "(x) | 2025-05-26", "tea.jpg", "Tea. [A]", "Body.", "pier.jpg", "Pier. [B]"),
+    )
+    import_the_old_way(path)
+    story = Article.objects.get()
+    Photo.objects.filter(caption="Tea.").update(original_name="TEA.JPG")
+    Photo.objects.filter(caption="Pier.").update(original_name="pier_Ab3dE9z.jpg")
+    added = make_photo(story, position=2, caption="Added in the newsroom.")
+    Photo.objects.filter(pk=added.pk).update(original_name="pier_too-long.jpg")
+
+    run_import(path, "--force")
+
+    assert [(p.caption, p.import_file_name) for p in story.photos.order_by("position", "pk")] == [
+        ("Tea.", "tea.jpg"),
+        ("Pier.", "pier.jpg"),
+        ("Added in the newsroom.", ""),
+    ]

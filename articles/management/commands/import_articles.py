@@ -244,7 +244,11 @@ def read_url_map(path):
     on the command line or its bare name. CommandError naming the row if it is not such a file.
     """
     try:
-        with open(path, newline="", encoding="utf-8-sig") as csv_file:
+        with open(
+            path,
+            newline="",
+            encoding="utf-8-sig",  # pragma: no mutate (codec names ignore case, so "UTF-8-SIG" is the same)
+        ) as csv_file:
             rows = list(enumerate(csv.reader(csv_file), start=1))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise CommandError(f"{path}: cannot read the URL map ({error})") from None
