@@ -6,6 +6,7 @@ runs that honour --force and --replace (test_importer.py covers the import itsel
 import pytest
 from django.core.management import CommandError
 
+from articles.management.commands.import_articles import Command as ImportArticles
 from articles.management.commands.import_articles import read_url_map
 from articles.models import Article
 from articles.tests.test_importer import (  # noqa: F401 (fixtures)
@@ -138,3 +139,26 @@ def test_a_url_map_that_cannot_be_read_is_named_with_the_reason(tmp_path):
     assert str(error.value) == (
         f"{url_map}: cannot read the URL map ([Errno 2] No such file or directory: '{url_map}')"
     )
+
+
+def test_the_help_names_each_option_with_what_it_does():
+    parser = ImportArticles().create_parser("manage.py", "import_articles")
+    help_text = " ".join(parser.format_help().split())
+
+    for option_help in [
+        "FILE [FILE ...]",
+        "FILE Saved pages (.txt).",
+        "--photos DIR Folder holding the photo files the pages name (default: each page's own folder).",
+        "--region SLUG Put the stories in this region (repeatable). Without it, each story goes in the regions "
+        "its text names, or is city-wide if it names none.",
+        "--status {draft,review,published,unpublished} Status of new stories (default: published, at the time "
+        "of the date line). A re-import keeps the story's status and publication time.",
+        "--force Refresh stories from their pages even if the newsroom edited them since the last import "
+        "(their status, publication time and photos added in the admin are still kept).",
+        "--replace Let a page overwrite the story imported from the same address or file before even when "
+        "headline and date both differ (a different story saved under the same name).",
+        "--url-map CSV A CSV file of file name and old address (http://host/path), one page a row, for pages "
+        "without a URL line. The old address is redirected to the story.",
+        "--dry-run Read and report on the files without writing anything.",
+    ]:
+        assert option_help in help_text

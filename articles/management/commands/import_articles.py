@@ -50,7 +50,6 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Saved pages (.txt).")
         parser.add_argument(
             "--photos",
-            type=Path,
             metavar="DIR",
             help="Folder holding the photo files the pages name (default: each page's own folder).",
         )
@@ -83,7 +82,6 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--url-map",
-            type=Path,
             metavar="CSV",
             help="A CSV file of file name and old address (http://host/path), one page a row, for pages "
             "without a URL line. The old address is redirected to the story.",
