@@ -3,14 +3,17 @@
 runs that honour --force and --replace (test_importer.py covers the import itself).
 """
 
+from io import StringIO
+
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 
 from articles.management.commands.import_articles import Command as ImportArticles
 from articles.management.commands.import_articles import read_url_map
 from articles.models import Article
 from articles.tests.test_importer import (  # noqa: F401 (fixtures)
     SEED_NAME,
+    jimo_page,
     media_root,
     page,
     run_import,
@@ -162,3 +165,148 @@ def test_the_help_names_each_option_with_what_it_does():
         "--dry-run Read and report on the files without writing anything.",
     ]:
         assert option_help in help_text
+
+
+# --- What a run reports, line by line --------------------------------------------
+
+
+def tea_page():
+    return page(
+        "Laoshan tea growers begin spring harvest",
+        "By Zhang Yi | China Daily | 2025-05-08 09:30",
+        "tea.jpg",
+        "Pickers in a Laoshan tea garden. [Photo by Zhang Yi]",
+        "lost.jpg",
+        "A photo nobody saved. [Photo by Zhang Yi]",
+        "Tea gardens across Laoshan and Jimo have started the harvest.",
+        "Prices are up.",
+    )
+
+
+def test_a_batch_reports_each_story_each_warning_and_each_file_it_could_not_import(tmp_path):
+    """
+    A page takes its old address from --url-map by its path as given or by its bare name; a page
+    that would be the same story as another is refused, and every failure is listed at the end.
+    """
+    for folder in ("b", "c"):
+        (tmp_path / folder).mkdir()
+    write_photo(tmp_path, "tea.jpg")
+    tea = write_page(tmp_path, "tea.txt", tea_page())
+    jimo = write_page(tmp_path / "b", "tea.txt", jimo_page())
+    same_address = write_page(tmp_path / "c", "lanterns.txt", "URL: http://x.cn/jimo.htm\n\n" + jimo_page())
+    bad = write_page(tmp_path, "bad.txt", "Headline\n\n| Updated: someday\n")
+    missing = tmp_path / "missing.txt"
+    url_map = tmp_path / "map.csv"
+    url_map.write_text(
+        f"{tea},http://x.cn/tea.htm\ntea.txt,http://x.cn/jimo.htm\nother.txt,http://x.cn/other.htm\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError) as error:
+        run_import(tea, jimo, same_address, bad, missing, url_map=url_map, verbosity=2)
+    stdout, stderr = run_import(tea, jimo, url_map=url_map, verbosity=2)  # again, as good as new
+
+    assert str(error.value) == "\n".join(
+        [
+            "3 of 5 files could not be imported:",
+            f"{same_address}: has the same old address as {jimo}, so both would be the same story; "
+            "import them separately",
+            f'{bad}, line 3: cannot read the date in "| Updated: someday" '
+            '(expected a source/date line such as "(chinadaily.com.cn) | 2025-05-26")',
+            f"{missing}: cannot read the file (No such file or directory)",
+        ]
+    )
+    assert stdout.splitlines() == [
+        f'Updated "Laoshan tea growers begin spring harvest" from {tea}',
+        "  regions: Laoshan, Jimo (named in the text)",
+        "  By Zhang Yi | China Daily | 2025-05-08 09:30; 2 paragraphs, 1 of 2 photos",
+        "  redirects http://x.cn/tea.htm to the story",
+        "  published, at /stories/laoshan-tea-growers-begin-spring-harvest/",
+        f'Updated "Jimo old town lights its lanterns" from {jimo}',
+        "  regions: Jimo (named in the text)",
+        "  chinadaily.com.cn | 2025-02-12 00:00; 1 paragraphs, 0 photos",
+        "  redirects http://x.cn/jimo.htm to the story",
+        "  published, at /stories/jimo-old-town-lights-its-lanterns/",
+        "Imported 2 of 2 files (0 created, 2 updated).",
+    ]
+    assert stderr.splitlines() == [
+        f"{url_map}: other.txt is not among the files to import",
+        f"{tea}, line 9: photo lost.jpg not found in {tmp_path}; the story is imported without it",
+    ]
+    keys = sorted(Article.objects.values_list("import_key", flat=True))
+    assert keys == ["url:x.cn/jimo.htm", "url:x.cn/tea.htm"]
+
+
+def test_regions_given_with_the_option_are_reported_in_the_order_given_once_each(tmp_path):
+    path = write_page(tmp_path, "story.txt", page("A story about Laixi", "(x) | 2025-05-26", "Body."))
+
+    stdout, _ = run_import(path, "--region", "laoshan", "--region", "jimo", "--region", "laoshan")
+
+    assert stdout.splitlines()[1] == "  regions: Laoshan, Jimo (given with --region)"
+    assert set(Article.objects.get().regions.values_list("slug", flat=True)) == {"jimo", "laoshan"}
+
+
+def test_the_totals_count_stories_skipped_as_edited_and_only_show_the_address_when_verbose(tmp_path):
+    write_photo(tmp_path, "tea.jpg")
+    tea = write_page(tmp_path, "tea.txt", tea_page())
+    jimo = write_page(tmp_path, "jimo.txt", jimo_page())
+    run_import(tea, jimo)
+    Article.objects.filter(headline__startswith="Jimo").update(byline="By an editor")
+
+    stdout, stderr = run_import(tea, jimo)
+
+    assert stdout.splitlines() == [
+        f'Updated "Laoshan tea growers begin spring harvest" from {tea}',
+        "  regions: Laoshan, Jimo (named in the text)",
+        "  By Zhang Yi | China Daily | 2025-05-08 09:30; 2 paragraphs, 1 of 2 photos",
+        "Imported 1 of 2 files (0 created, 1 updated); 1 skipped as edited in the newsroom "
+        "(--force to refresh them).",
+    ]
+    assert stderr.splitlines() == [
+        f"{tea}, line 9: photo lost.jpg not found in {tmp_path}; the story is imported without it",
+        f"Skipped {jimo}: edited in the newsroom since the last import (byline); "
+        "--force to refresh it from the page",
+    ]
+    assert run_import(tea, jimo, verbosity=0) == ("", "")
+
+
+def test_a_run_where_every_story_is_skipped_still_reports_its_totals_and_one_with_none_does_not(tmp_path):
+    jimo = write_page(tmp_path, "jimo.txt", jimo_page())
+    run_import(jimo)
+    Article.objects.update(byline="By an editor")
+
+    stdout, _ = run_import(jimo)
+    nothing = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(tmp_path / "missing.txt"), stdout=nothing, stderr=StringIO())
+
+    assert stdout == (
+        "Imported 0 of 1 files (0 created, 0 updated); 1 skipped as edited in the newsroom "
+        "(--force to refresh them).\n"
+    )
+    assert nothing.getvalue() == ""
+
+
+def test_a_dry_run_says_what_it_would_do_to_each_story_and_counts_them(tmp_path):
+    tea = write_page(tmp_path, "tea.txt", "URL: http://x.cn/tea.htm\n\n" + tea_page())
+    jimo = write_page(tmp_path, "jimo.txt", jimo_page())
+    laixi = write_page(tmp_path, "laixi.txt", page("Laixi story", "(x) | 2025-05-26", "Body."))
+    run_import(jimo, laixi)
+    Article.objects.filter(headline__startswith="Jimo").update(byline="By an editor")
+
+    stdout, stderr = run_import(tea, jimo, laixi, "--dry-run", verbosity=2)
+
+    assert stdout.splitlines() == [
+        f'Would create "Laoshan tea growers begin spring harvest" from {tea}',
+        "  regions: Laoshan, Jimo (named in the text)",
+        "  By Zhang Yi | China Daily | 2025-05-08 09:30; 2 paragraphs, 0 of 2 photos",
+        "  would redirect http://x.cn/tea.htm to the story",
+        f'Would update "Laixi story" from {laixi}',
+        "  regions: Laixi (named in the text)",
+        "  x | 2025-05-26 00:00; 1 paragraphs, 0 photos",
+        "Dry run: 2 of 3 files can be imported (1 new, 1 updates, 1 skipped). Nothing was written.",
+    ]
+    assert stderr.splitlines()[-1] == (
+        f"Would skip {jimo}: edited in the newsroom since the last import (byline); "
+        "--force to refresh it from the page"
+    )
