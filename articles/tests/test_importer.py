@@ -267,6 +267,109 @@ def test_parse_article_text_of_the_seed_page():
     assert parsed.body == parsed.body.strip()
 
 
+NOT_AN_ADDRESS = 'is not a web address such as "http://example.com/a.html"'
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (" \n\n", "line 1: the file is empty"),
+        ("Regions:\nLaixi\nRegions>\n", "line 3: no headline after the Regions navigation block"),
+        ("(x) | 2025-05-26\n\nBody.\n", 'line 1: expected the headline, found "(x) | 2025-05-26"'),
+        ("a.jpg\n\nHeadline\n", 'line 1: expected the headline, found "a.jpg"'),
+        (
+            "word " * 60 + "\n\n(x) | 2025-05-26\n",
+            "line 1: the headline is 299 characters long; the most is 255 "
+            "(is the blank line after it missing?)",
+        ),
+        ("\n\nHeadline\n", "line 3: the headline is not followed by a source/date line"),
+        (
+            "Headline\n\n| Updated: someday\n\nBody.\n",
+            'line 3: cannot read the date in "| Updated: someday" '
+            '(expected a source/date line such as "(chinadaily.com.cn) | 2025-05-26")',
+        ),
+        (
+            "\nRegions:\nLaixi\n\nHeadline\n",
+            'line 2: the "Regions:" block is never closed by a "Regions>" line',
+        ),
+        *(
+            (f"URL: {address}\n\nHeadline\n\n(x) | 2025-05-26\n", f'line 1: "{address}" {NOT_AN_ADDRESS}')
+            for address in ("/qingdao/1.htm", "ftp://x.cn/1.htm", "http:///1.htm", "http://x.cn/a b.htm")
+        ),
+        ("Summary:\n\nHeadline\n\n(x) | 2025-05-26\n", "line 1: the Summary line is empty"),
+        ("Headline\n\n(x) | 2025-05-26\n\nsummary :  \n\nBody.\n", "line 5: the Summary line is empty"),
+        (
+            "URL: http://x.cn/" + "a" * 300 + "\n\nHeadline\n\n(x) | 2025-05-26\n",
+            "line 1: the page's address or file name is longer than 255 characters",
+        ),
+    ],
+)
+def test_a_page_that_is_not_a_story_is_refused_with_the_line_and_the_reason(text, message):
+    with pytest.raises(MalformedFile) as error:
+        parse_article_text(text, file_name="p.txt", file_key="file:f/p")
+
+    assert str(error.value) == f"p.txt, {message}"
+
+
+def test_an_address_from_the_url_map_must_be_a_web_address_and_agree_with_the_pages_own():
+    page_text = "Headline\n\n(x) | 2025-05-26\n"
+    address = "http://x.cn/a.htm"
+
+    with pytest.raises(MalformedFile) as not_an_address:
+        parse_article_text(page_text, file_name="p.txt", file_key="k", old_address="/b.htm")
+    with pytest.raises(MalformedFile) as disagreeing:
+        parse_article_text(f"URL: {address}\n\n{page_text}", "p.txt", "k", old_address="http://x.cn/b.htm")
+    agreeing = parse_article_text(f"URL: {address}\n\n{page_text}", "p.txt", "k", old_address=address)
+
+    assert str(not_an_address.value) == f'p.txt (--url-map), line 1: "/b.htm" {NOT_AN_ADDRESS}'
+    assert str(disagreeing.value) == (
+        "p.txt, line 1: the page's URL line says http://x.cn/a.htm but --url-map gives http://x.cn/b.htm"
+    )
+    assert agreeing.old_address == "http://x.cn/a.htm"
+
+
+def test_a_page_saved_on_windows_or_an_old_mac_reads_the_same_with_every_part_in_its_place():
+    text = (
+        "url : https://Www.X.cn/a.htm?id=1#top\r\n\r\nRegions:\r\nLaixi\r\nRegions>\r\n\r\n"
+        "Two-line\r\nheadline\r\n\r\nBy Zhang Yi | China Daily\r\n\r\nUpdated: 2024-03-01 09:12\r\n\r\n"
+        "SUMMARY: A summary\r\n  on two lines.\r\n\r\n"
+        "First paragraph. Second sentence.\r\rb.jpg\r\rCaption. [Credit]\r\rLast paragraph.\r"
+    )
+
+    parsed = parse_article_text(text, file_name="p.txt", file_key="file:f/p", legacy_key="p")
+
+    assert parsed == importer.ParsedArticle(
+        file_name="p.txt",
+        import_key="url:www.x.cn/a.htm?id=1",
+        older_keys=("file:f/p", "p"),
+        headline="Two-line headline",
+        byline="By Zhang Yi",
+        source="China Daily",
+        published_at=datetime(2024, 3, 1, 9, 12, tzinfo=SHANGHAI),
+        body="First paragraph. Second sentence.\n\nLast paragraph.",
+        photos=(
+            importer.ParsedPhoto(
+                file_name="b.jpg",
+                caption="Caption.",
+                credit="Credit",
+                alt_text="Caption.",
+                line=19,
+                paragraphs_before=1,
+            ),
+        ),
+        summary="A summary on two lines.",
+        old_address="https://Www.X.cn/a.htm?id=1#top",
+    )
+
+
+def test_a_binary_file_is_refused_on_its_first_line():
+    with pytest.raises(MalformedFile) as error:
+        decode_saved_page(b"\x89PNG\r\n\x00\x00", "p.txt")
+
+    assert str(error.value) == "p.txt, line 1: this is a binary file (an image?), not a page saved as text"
+    assert decode_saved_page("\ufeffHeadline".encode(), "p.txt") == "Headline"
+
+
 def test_two_photos_in_a_row_the_first_without_a_caption():
     text = page("Headline", "(x) | 2025-05-26", "a.jpg", "b.jpg", "Caption of b. [Credit]", "Body.")
 
