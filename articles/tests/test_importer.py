@@ -328,6 +328,16 @@ def test_an_address_from_the_url_map_must_be_a_web_address_and_agree_with_the_pa
     assert agreeing.old_address == "http://x.cn/a.htm"
 
 
+def test_a_page_without_a_url_line_takes_its_address_from_the_url_map_and_keeps_its_last_line():
+    text = "URL: http://x.cn/a.htm\n\nHeadline\n\n(x) | 2025-05-26\n\nLast words."
+
+    from_the_map = parse_article_text(text[24:], "p.txt", "file:f/p", old_address="http://x.cn/a.htm")
+    from_the_page = parse_article_text(text, "p.txt", "file:f/p")
+
+    assert (from_the_map.import_key, from_the_map.old_address) == ("url:x.cn/a.htm", "http://x.cn/a.htm")
+    assert from_the_map.body == from_the_page.body == "Last words."
+
+
 def test_a_page_saved_on_windows_or_an_old_mac_reads_the_same_with_every_part_in_its_place():
     text = (
         "url : https://Www.X.cn/a.htm?id=1#top\r\n\r\nRegions:\r\nLaixi\r\nRegions>\r\n\r\n"
@@ -1302,3 +1312,45 @@ def test_every_photo_an_old_import_stored_under_a_page_photo_name_is_replaced_on
         ("Pier.", "pier.jpg"),
         ("Added in the newsroom.", ""),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, max_length, expected",
+    [
+        ("exactly eleven", 14, "exactly eleven"),
+        ("one two three", 10, "one two…"),
+        ("one, two; three", 10, "one…"),
+        ("一二三，四五六", 5, "一二三…"),
+        ("abcdefghij", 5, "abcd…"),
+    ],
+)
+def test_shorten_cuts_at_a_word_boundary_without_trailing_punctuation(text, max_length, expected):
+    shortened = importer.shorten(text, max_length)
+
+    assert shortened == expected
+    assert len(shortened) <= max_length
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("", False), ("ab中文", False), ("a中文", True), ("ＡＢc", True), ("中文。。。。。ab", False)],
+)
+def test_mostly_wide_counts_letters_and_digits_only(text, expected):
+    assert importer.is_mostly_wide(text) is expected
+
+
+@pytest.mark.parametrize(
+    "body, summary",
+    [
+        ("First one. Second one. Third one.", "First one. Second one."),
+        ("Only sentence.\n\nSecond paragraph.", "Only sentence."),
+        ("Only sentence.", ""),
+        ("Only   sentence,\nspread out.", ""),
+        ("A" * 200 + ". " + "B" * 60 + ".", "A" * 200 + "."),
+        ("word " * 60, ("word " * 49).strip() + "…"),
+        ("第一句。第二句。第三句。", "第一句。第二句。"),
+        ("中" * 90 + "。" + "文" * 20 + "。", "中" * 90 + "。"),
+    ],
+)
+def test_the_summary_is_the_first_paragraphs_first_sentence_or_two_within_its_length(body, summary):
+    assert importer.summary_from_body(body) == summary
