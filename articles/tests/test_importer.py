@@ -1354,3 +1354,62 @@ def test_mostly_wide_counts_letters_and_digits_only(text, expected):
 )
 def test_the_summary_is_the_first_paragraphs_first_sentence_or_two_within_its_length(body, summary):
     assert importer.summary_from_body(body) == summary
+
+
+@pytest.mark.django_db
+def test_a_page_whose_address_names_another_story_is_refused_saying_which_and_how_to_proceed(tmp_path):
+    path = write_page(tmp_path, "story.txt", "URL: http://x.cn/a.htm\n\n" + laoshan_page())
+    write_photo(tmp_path, "tea.jpg")
+    run_import(path)
+    path.write_text("URL: http://x.cn/a.htm\n\n" + jimo_page(), encoding="utf-8")
+
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+
+    assert str(error.value) == (
+        f"1 of 1 files could not be imported:\n{path}: the story imported from this page before, "
+        '"Laoshan tea growers begin spring harvest" (2025-05-08), has another headline and date than the page '
+        '("Jimo old town lights its lanterns", 2025-02-12). Nothing was changed; use --replace to overwrite '
+        "that story with this page, or save the page under a new name."
+    )
+    assert Article.objects.get().headline == "Laoshan tea growers begin spring harvest"
+
+
+@pytest.mark.django_db
+def test_a_corrected_date_under_the_same_headline_is_the_same_story(two_folders):
+    laoshan, _ = two_folders
+    run_import(laoshan)
+    edit_page(laoshan, "2025-05-08", "2025-05-09")
+
+    stdout, _ = run_import(laoshan)
+
+    assert Article.objects.count() == 1
+    assert "(0 created, 1 updated)" in stdout
+
+
+@pytest.mark.django_db
+def test_a_story_whose_headline_and_time_the_newsroom_changed_is_still_the_pages_story(two_folders):
+    """Known by the page it was imported from, not by what the newsroom made of it: skipped, not refused."""
+    laoshan, _ = two_folders
+    run_import(laoshan)
+    Article.objects.update(headline="Tea harvest begins", published_at=datetime(2025, 6, 1, tzinfo=UTC))
+
+    _, stderr = run_import(laoshan)
+
+    assert stderr == (
+        f"Skipped {laoshan}: edited in the newsroom since the last import (headline, published_at); "
+        "--force to refresh it from the page\n"
+    )
+
+
+@pytest.mark.django_db
+def test_a_story_imported_before_records_were_kept_is_skipped_saying_why(two_folders):
+    laoshan, _ = two_folders
+    import_the_old_way(laoshan)
+
+    _, stderr = run_import(laoshan)
+
+    assert stderr == (
+        f"Skipped {laoshan}: imported before the importer kept a record of what it wrote, so the newsroom's "
+        "edits cannot be told apart; --force to refresh it from the page\n"
+    )
