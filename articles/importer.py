@@ -621,7 +621,7 @@ def local_date(moment):
 
 
 def normalized(text):
-    return " ".join(text.casefold().split())  # pragma: no mutate (any joiner compares the same words the same)
+    return " ".join(text.casefold().split())  # pragma: no mutate (any joiner compares words the same)
 
 
 def edited_since_import(article):
