@@ -781,7 +781,8 @@ def save_photo(article, photo_file, position):
         import_file_name=photo_file.photo.file_name,
     )
     with photo_file.path.open("rb") as image_file:
-        photo.image.save(photo_file.photo.file_name, File(image_file), save=False)
+        name, content = photo_file.photo.file_name, File(image_file)
+        photo.image.save(name, content, save=False)  # pragma: no mutate (saved twice, the row is the same)
     photo.save()
     return photo
 

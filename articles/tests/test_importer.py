@@ -222,6 +222,20 @@ def test_alt_text_is_the_captions_first_sentence_within_300_characters():
     assert long_alt.endswith("word…")
 
 
+def test_the_alt_text_of_a_caption_on_several_lines_is_one_line():
+    assert alt_text_from_caption("Pickers\nat  work. More.") == "Pickers at work."
+
+
+def test_a_photo_closing_the_page_without_a_caption_has_none_and_the_headline_as_alt_text():
+    text = page("Headline", "(x) | 2025-05-26", "Body.", "last.jpg")
+
+    parsed = parse_article_text(text, file_name="p.txt", file_key="p")
+
+    assert [(p.file_name, p.caption, p.credit, p.alt_text) for p in parsed.photos] == [
+        ("last.jpg", "", "", "Photo: Headline")
+    ]
+
+
 def test_split_paragraphs_keeps_line_breaks_and_start_lines_and_trims_nbsp():
     lines = ["", "First line\u00a0 ", "second line", "", "", "\u00a0Next paragraph\u00a0"]
 
