@@ -358,6 +358,17 @@ def test_a_demo_region_missing_from_the_database_says_to_migrate():
     assert str(error.value) == "Region jiaozhou does not exist; run manage.py migrate first."
 
 
+@pytest.mark.django_db
+def test_every_missing_demo_region_is_named(demo_set):
+    folder = demo_set(DemoStory("story.txt", tags=(), photos=(), region_slugs=("atlantis", "laixi", "lemuria")))
+    (folder / "story.txt").write_text("Headline\n\n(x) | 2025-05-26\n\nBody.\n", encoding="utf-8")
+
+    with pytest.raises(CommandError) as error:
+        seed("--no-admin")
+
+    assert str(error.value) == "Region atlantis, lemuria does not exist; run manage.py migrate first."
+
+
 def test_the_help_says_what_each_option_does():
     parser = SeedDemoContent().create_parser("manage.py", "seed_demo_content")
     help_text = " ".join(parser.format_help().split())
