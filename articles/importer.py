@@ -643,10 +643,12 @@ def field_hashes(article):
         .order_by("position", "pk")
         .values_list("import_file_name", "image", "caption", "credit", "alt_text", "position")
     )
-    return {
-        name: hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
-        for name, value in values.items()
-    }
+    return {name: short_hash(value) for name, value in values.items()}
+
+
+def short_hash(value):
+    """A field's hash in the import record: stories' records keep it, so it must never change."""
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def import_article(

@@ -1427,3 +1427,54 @@ def test_a_story_imported_before_records_were_kept_is_skipped_saying_why(two_fol
         f"Skipped {laoshan}: imported before the importer kept a record of what it wrote, so the newsroom's "
         "edits cannot be told apart; --force to refresh it from the page\n"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "photo_change",
+    [
+        {"credit": "Photo by the newsroom"},
+        {"alt_text": "A better description."},
+        {"position": 3},
+        {"image": "photos/2025/05/another.jpg"},
+        {"import_file_name": "other.jpg"},
+    ],
+)
+def test_reimport_skips_a_story_whose_imported_photo_the_newsroom_changed_in_any_way(seed_folder, photo_change):
+    run_import(seed_folder / SEED_NAME)
+    Photo.objects.update(**photo_change)
+
+    _, stderr = run_import(seed_folder / SEED_NAME)
+
+    assert stderr == (
+        f"Skipped {seed_folder / SEED_NAME}: edited in the newsroom since the last import (photos); "
+        "--force to refresh it from the page\n"
+    )
+
+
+@pytest.mark.django_db
+def test_reimport_skips_a_story_the_newsroom_took_back_to_an_undated_draft(seed_folder):
+    run_import(seed_folder / SEED_NAME)
+    Article.objects.update(status=Article.Status.DRAFT, published_at=None)
+
+    _, stderr = run_import(seed_folder / SEED_NAME)
+
+    assert "edited in the newsroom since the last import (status, published_at)" in stderr
+    assert Article.objects.get().published_at is None
+
+
+def test_the_hashes_in_import_records_never_change_so_earlier_records_still_match():
+    assert importer.short_hash("崂山茶") == "2d46d16ce1d6d63b"
+    assert importer.short_hash([3, 5]) == "c009b8af98ea96ee"
+
+
+@pytest.mark.django_db
+def test_an_import_record_hashes_the_stories_region_ids_in_order(tmp_path):
+    path = write_page(tmp_path, "story.txt", page("A story", "(x) | 2025-05-26", "Body."))
+
+    run_import(path, "--region", "laoshan", "--region", "laixi")
+
+    ids = sorted(Region.objects.filter(slug__in=["laoshan", "laixi"]).values_list("pk", flat=True))
+    record = Article.objects.get().import_record
+    assert record["fields"]["regions"] == importer.short_hash(ids)
+    assert record["page"] == {"headline": "A story", "date": "2025-05-26"}
