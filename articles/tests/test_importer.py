@@ -429,6 +429,21 @@ def test_find_named_regions(text, expected_slugs):
     assert [region.slug for region in regions] == expected_slugs
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, expected_slugs",
+    [
+        ("Laoshan and Jimo, then Laoshan again", ["laoshan", "jimo"]),
+        ("MiniJimo and Jimo2", []),
+        ("黄岛的港口", ["west-coast-new-area"]),
+    ],
+)
+def test_regions_are_ordered_by_first_mention_and_named_only_as_whole_words(text, expected_slugs):
+    regions = find_named_regions(text, Region.objects.all())
+
+    assert [region.slug for region in regions] == expected_slugs
+
+
 # --- The command ----------------------------------------------------------------
 
 
