@@ -394,6 +394,26 @@ def test_a_binary_file_is_refused_on_its_first_line():
     assert decode_saved_page("\ufeffHeadline".encode(), "p.txt") == "Headline"
 
 
+def test_a_date_line_may_take_three_paragraphs_but_not_four():
+    three = "Headline\n\nBy Zhang Yi\n\n(China Daily)\n\nUpdated: 2024-03-01\n\nBody.\n"
+    four = "Headline\n\nBy Zhang Yi\n\n(China Daily)\n\n(Xinhua)\n\nUpdated: 2024-03-01\n\nBody.\n"
+
+    parsed = parse_article_text(three, "p.txt", "k")
+    with pytest.raises(MalformedFile) as error:
+        parse_article_text(four, "p.txt", "k")
+
+    assert (parsed.byline, parsed.source, parsed.published_at, parsed.body) == (
+        "By Zhang Yi",
+        "China Daily",
+        datetime(2024, 3, 1, tzinfo=SHANGHAI),
+        "Body.",
+    )
+    assert str(error.value) == (
+        'p.txt, line 3: cannot read the date in "By Zhang Yi" '
+        '(expected a source/date line such as "(chinadaily.com.cn) | 2025-05-26")'
+    )
+
+
 def test_two_photos_in_a_row_the_first_without_a_caption():
     text = page("Headline", "(x) | 2025-05-26", "a.jpg", "b.jpg", "Caption of b. [Credit]", "Body.")
 
