@@ -15,6 +15,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 from PIL import Image
 
 from articles import importer
@@ -1513,3 +1514,18 @@ def test_an_import_record_hashes_the_stories_region_ids_in_order(tmp_path):
     record = Article.objects.get().import_record
     assert record["fields"]["regions"] == importer.short_hash(ids)
     assert record["page"] == {"headline": "A story", "date": "2025-05-26"}
+
+
+@pytest.mark.django_db
+def test_imported_at_is_the_time_of_the_last_import_that_wrote_the_story(seed_folder):
+    before = timezone.now()
+    run_import(seed_folder / SEED_NAME)
+    first = Article.objects.get().imported_at
+
+    run_import(seed_folder / SEED_NAME)
+    refreshed = Article.objects.get().imported_at
+    Article.objects.update(byline="By an editor")
+    run_import(seed_folder / SEED_NAME)
+
+    assert before <= first < refreshed <= timezone.now()
+    assert Article.objects.get().imported_at == refreshed  # skipped: not written
