@@ -245,6 +245,18 @@ def test_split_paragraphs_keeps_line_breaks_and_start_lines_and_trims_nbsp():
     assert [(p.text, p.line) for p in paragraphs] == [("First line\nsecond line", 2), ("Next paragraph", 6)]
 
 
+def test_a_non_breaking_space_inside_a_line_is_an_ordinary_space():
+    assert [p.text for p in split_paragraphs(["a\u00a0b\u00a0 c"])] == ["a b  c"]
+
+
+def test_a_summary_over_several_lines_at_the_top_is_the_summary_and_not_the_headline():
+    text = "Summary: One line\nand another.\n\nHeadline\n\n(x) | 2025-05-26\n\nBody.\n"
+
+    parsed = parse_article_text(text, file_name="p.txt", file_key="p")
+
+    assert (parsed.summary, parsed.headline, parsed.body) == ("One line and another.", "Headline", "Body.")
+
+
 def test_blank_out_navigation_keeps_line_numbers():
     lines = ["Regions:", "Laixi", "Regions>", "", "Headline"]
 
