@@ -1384,6 +1384,7 @@ def test_every_photo_an_old_import_stored_under_a_page_photo_name_is_replaced_on
         ("one, two; three", 10, "one…"),
         ("一二三，四五六", 5, "一二三…"),
         ("abcdefghij", 5, "abcd…"),
+        ("TAXX DAY", 5, "TAXX…"),
     ],
 )
 def test_shorten_cuts_at_a_word_boundary_without_trailing_punctuation(text, max_length, expected):
