@@ -649,3 +649,13 @@ def test_related_stories_query_count_does_not_grow_with_tags(client):
     for n in range(20):
         make_article(tags=[f"t{n}", "a"])
     assert queries(story.get_absolute_url()) == few
+
+
+def test_an_old_tag_address_redirects_in_three_queries(client, django_assert_num_queries):
+    """No tag at the address, its redirect with the tag it leads to, a published story with that tag."""
+    tag = Tag.objects.create(name="Tea")
+    make_article(tags=[tag])
+    TagRedirect.objects.create(old_slug="old-tea", tag=tag)
+    with django_assert_num_queries(3):
+        response = client.get(tag_page("old-tea"))
+    assert (response.status_code, response["Location"]) == (301, tag_page("tea"))
