@@ -66,7 +66,7 @@ class TagArticleListView(ArticleListView):
         self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
         if self.tag is None:
             return self.moved(request, kwargs["slug"])
-        return super().get(request, *args, **kwargs)  # pragma: no mutate (arguments unused by Django's get)
+        return super().get(request, *args, **kwargs)  # pragma: no mutate (unused by Django's get)
 
     def moved(self, request, slug):
         """The address of a renamed or merged tag: a permanent redirect to its page, if it has one."""
@@ -107,7 +107,7 @@ class ArticleDetailView(DetailView):
         return articles.for_story_page()
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)  # pragma: no mutate (arguments unused by Django's get)
+        response = super().get(request, *args, **kwargs)  # pragma: no mutate (unused by Django's get)
         if not self.object.is_published:
             add_never_cache_headers(response)
         return response
@@ -210,7 +210,7 @@ class PreviewView(DetailView):
         return story
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)  # pragma: no mutate (arguments unused by Django's get)
+        response = super().get(request, *args, **kwargs)  # pragma: no mutate (unused by Django's get)
         add_never_cache_headers(response)
         response[
             "X-Robots-Tag"  # pragma: no mutate (header names ignore case)
