@@ -1,6 +1,9 @@
 """Issue 10: one tag per name, the staff's tag tools, and the reader's tag pages and related stories."""
 
+import json
+
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, connection, transaction
@@ -488,6 +491,22 @@ def test_tag_names_without_a_term_page_through_every_tag_most_used_then_by_name(
     assert first["pagination"] == {"more": True}
     assert [result["id"] for result in second["results"]] == ["Topic 19", "Topic 20"]
     assert second["pagination"] == {"more": False}
+
+
+def test_the_tag_admin_answers_names_and_suggestions_at_its_own_addresses(rf, admin_user):
+    """Asked of the tag admin itself: the site's URLconf keeps the patterns it was given once."""
+    Tag.objects.create(name="Tea")
+    patterns = {pattern.name: pattern for pattern in admin.site._registry[Tag].get_urls()}
+    names_url, suggest_url = patterns["articles_tag_names"], patterns["articles_tag_suggest"]
+    assert (str(names_url.pattern), str(suggest_url.pattern)) == ("names/", "suggest/")
+    asked = rf.get("/", {"term": "te"})
+    told = rf.post("/", {"headline": "Tea"})
+    for request in (asked, told):
+        request.user, request._dont_enforce_csrf_checks = admin_user, True
+    assert json.loads(names_url.callback(asked).content)["results"] == [{"id": "Tea", "text": "Tea"}]
+    assert json.loads(suggest_url.callback(told).content) == {"suggestions": ["Tea"]}
+    assert reverse("admin:articles_tag_names") == "/admin/articles/tag/names/"
+    assert reverse("admin:articles_tag_suggest") == "/admin/articles/tag/suggest/"
 
 
 # --- Suggestions -----------------------------------------------------------------------------
