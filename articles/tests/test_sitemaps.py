@@ -153,3 +153,32 @@ def test_the_index_is_written_once_per_content_generation(client, settings, monk
     assert "sitemap-stories.xml?p=2" not in client.get("/sitemap.xml").content.decode()  # same generation
     bump_generation()  # what a committed write does
     assert "sitemap-stories.xml?p=2" in client.get("/sitemap.xml").content.decode()
+
+
+def test_the_index_document_is_written_exactly_as_a_sitemap_index():
+    from datetime import datetime, timezone as dt_timezone
+
+    from django.contrib.sitemaps.views import SitemapIndexItem
+
+    from articles.sitemaps import index_xml
+
+    changed = datetime(2026, 11, 29, 8, 30, tzinfo=dt_timezone.utc)
+    document = index_xml(
+        [
+            SitemapIndexItem("https://news.example.com/sitemap-stories.xml?p=2&x=1", changed),
+            SitemapIndexItem("https://news.example.com/sitemap-regions.xml", None),
+        ]
+    )
+    assert document == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<sitemap><loc>https://news.example.com/sitemap-stories.xml?p=2&amp;x=1</loc>"
+        "<lastmod>2026-11-29T08:30:00+00:00</lastmod></sitemap>"
+        "<sitemap><loc>https://news.example.com/sitemap-regions.xml</loc></sitemap>"
+        "</sitemapindex>\n"
+    )
+
+
+def test_the_index_keeps_crawlers_from_indexing_it(client):
+    make_article()
+    assert client.get("/sitemap.xml")["X-Robots-Tag"] == "noindex, noodp, noarchive"
