@@ -182,3 +182,15 @@ def test_the_index_document_is_written_exactly_as_a_sitemap_index():
 def test_the_index_keeps_crawlers_from_indexing_it(client):
     make_article()
     assert client.get("/sitemap.xml")["X-Robots-Tag"] == "noindex, noodp, noarchive"
+
+
+def test_a_story_id_page_knows_its_number_and_its_neighbours():
+    from articles.models import Article
+    from articles.sitemaps import StoryIdPages
+
+    stories = [make_article() for _ in range(5)]
+    pages = StoryIdPages(Article.objects.published().order_by("pk"), 2)
+    second, last = pages.page(2), pages.page(3)
+    assert list(second.object_list) == stories[2:4]
+    assert (second.number, second.has_previous(), second.has_next()) == (2, True, True)
+    assert (last.number, last.has_next(), last.paginator) == (3, False, pages)
