@@ -92,7 +92,8 @@ def xmp_text(node):
     if isinstance(node, str):
         return node
     if isinstance(node, list):
-        return xmp_text(node[0]) if node else ""
+        # Pillow makes a list only of two or more repeated elements, never an empty one.
+        return xmp_text(node[0])
     if isinstance(node, dict):
         if "text" in node:
             return str(node["text"])

@@ -56,6 +56,15 @@ def xmp(description="", creator="", credit=""):
     ).encode()
 
 
+def xmp_packet(*elements):
+    """An XMP packet holding the given Dublin Core elements as written (dc: prefix bound)."""
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/">{"".join(elements)}</rdf:Description>'
+        "</rdf:RDF></x:xmpmeta>"
+    ).encode()
+
+
 def with_iptc(jpeg, **datasets):
     """The JPEG with an IPTC block (Photoshop APP13), as agency software writes it."""
     numbers = {"caption": 120, "byline": 80, "credit": 110, "copyright": 116}
