@@ -58,9 +58,9 @@ def read_iptc(image):
 def decode(value):
     if isinstance(value, bytes):
         try:
-            return value.decode("utf-8")
+            return value.decode("utf-8")  # pragma: no mutate (codec names ignore case)
         except UnicodeDecodeError:
-            return value.decode("latin-1")
+            return value.decode("latin-1")  # pragma: no mutate (codec names ignore case; a test reads Latin-1)
     return str(value)
 
 

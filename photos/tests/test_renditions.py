@@ -178,6 +178,14 @@ def test_xmp_and_exif_fill_in_when_there_is_no_iptc(media_root):
     assert_no_metadata(from_exif.image.name)
 
 
+def test_iptc_text_that_is_not_utf8_is_read_as_latin1():
+    """Older agency software writes IPTC in Latin-1: "Café" arrives as it was typed, not refused or garbled."""
+    content = files.agency_jpeg(caption="Café on Zhongshan Road".encode("latin-1"), byline="Zhang Yi", credit="Xinhua")
+    assert metadata.embedded_text(Image.open(io.BytesIO(content))) == metadata.EmbeddedText(
+        "Café on Zhongshan Road", "Zhang Yi/Xinhua"
+    )
+
+
 def test_xmp_gives_the_first_of_several_languages_or_names_and_an_empty_element_gives_way():
     """rdf:Alt, Seq and Bag give their first item; an empty XMP element leaves the field to EXIF."""
     exif = Image.Exif()
