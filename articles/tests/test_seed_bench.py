@@ -16,9 +16,12 @@ from django.utils import timezone
 from articles import richtext
 from articles.cards import card_of
 from articles.management.commands.seed_bench import (
+    ROW_MODELS,
     SLUG_PREFIX,
     TAG_COUNT,
     Content,
+    columns,
+    make_rows,
     make_story,
     seed_photo_files,
     seed_tags,
@@ -164,6 +167,36 @@ def test_stories_are_stored_as_made_whether_made_here_or_by_worker_processes(wor
         assert (entry.headline, entry.summary, entry.body, entry.tags) == (
             made.search_entry.headline, made.search_entry.summary, made.search_entry.body, made.search_entry.tags
         )
+
+
+def test_the_rows_of_a_batch_carry_the_ids_reserved_for_it_and_json_as_text():
+    """Story N of a batch gets id first_id + N, every row of it refers to that id, and JSON travels as text."""
+    content = Content(list(Region.objects.order_by("position", "name")), seed_tags(), seed_photo_files())
+    made = [make_story(content, number) for number in (7, 8, 9)]
+    rows = dict(zip(ROW_MODELS, make_rows(content, range(7, 10), 500)))
+
+    def column(model, name):
+        index = [field.column for field in columns(model)].index(name)
+        return [row[index] for row in rows[model]]
+
+    assert column(Article, "id") == [500, 501, 502]
+    expected = {
+        Article.regions.through: ("article_id", [len(story.region_ids) for story in made]),
+        TaggedArticle: ("content_object_id", [len(story.tag_ids) for story in made]),
+        Photo: ("article_id", [len(story.photos) for story in made]),
+        SearchEntry: ("article_id", [1, 1, 1]),
+    }
+    for model, (name, counts) in expected.items():
+        assert Counter(column(model, name)) == Counter({500 + i: n for i, n in enumerate(counts) if n}), model
+    # As text, so rows made by worker processes travel to the writer and into COPY unchanged.
+    json_values = [
+        value
+        for model in ROW_MODELS
+        for field in columns(model)
+        if field.get_internal_type() == "JSONField"
+        for value in column(model, field.column)
+    ]
+    assert json_values and all(isinstance(value, str) for value in json_values)
 
 
 def test_stories_added_after_a_seeding_get_new_ids():

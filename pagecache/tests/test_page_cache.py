@@ -17,7 +17,13 @@ from articles.models import Article, Tag
 from articles.preview import preview_link
 from articles.tests.factories import image_upload, make_article, make_photo
 from articles.tests.newsroom import management, story_data
-from pagecache.cache import ReaderPage, bump_generation_on_commit, connect_invalidation, current_generation, reader_page
+from pagecache.cache import (
+    ReaderPage,
+    bump_generation_on_commit,
+    connect_invalidation,
+    current_generation,
+    reader_page,
+)
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
