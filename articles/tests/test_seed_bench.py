@@ -169,6 +169,21 @@ def test_stories_are_stored_as_made_whether_made_here_or_by_worker_processes(wor
         )
 
 
+def test_stories_are_shaped_as_the_bench_intends_and_the_same_on_every_run():
+    """
+    Of stories 0-999: 0-2 regions (mostly one), 1-6 tags of which a few are on many stories,
+    0-4 photos (mostly one). The counts are pinned: bench timings compare across versions
+    only while the content they are measured on stays the same.
+    """
+    content = Content(list(Region.objects.order_by("position", "name")), seed_tags(), seed_photo_files())
+    stories = [make_story(content, number) for number in range(1000)]
+    assert Counter(len(story.region_ids) for story in stories) == {0: 28, 1: 815, 2: 157}
+    assert Counter(len(story.tag_ids) for story in stories) == {1: 152, 2: 161, 3: 187, 4: 181, 5: 157, 6: 162}
+    assert Counter(len(story.photos) for story in stories) == {0: 247, 1: 348, 2: 206, 3: 128, 4: 71}
+    uses = Counter(tag for story in stories for tag in story.tag_ids)
+    assert [count for _, count in uses.most_common(3)] == [325, 175, 137]  # the k-th tag about 1/k as often
+
+
 def test_the_rows_of_a_batch_carry_the_ids_reserved_for_it_and_json_as_text():
     """Story N of a batch gets id first_id + N, every row of it refers to that id, and JSON travels as text."""
     content = Content(list(Region.objects.order_by("position", "name")), seed_tags(), seed_photo_files())

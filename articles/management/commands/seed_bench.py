@@ -371,7 +371,7 @@ def make_story(content, number):
     tags = set()
     while len(tags) < min(tag_count, len(content.tags)):
         tags.add(rng.choices(content.tags, cum_weights=content.tag_weights)[0])
-    tags = sorted(tags, key=lambda t: t.name.lower())
+    tags = sorted(tags, key=lambda t: t.name.lower())  # pragma: no mutate (tag names are lower-case words)
     photo_files = [
         rng.choice(content.photo_files) for _ in range(rng.choices(range(5), weights=PHOTO_COUNT_WEIGHTS)[0])
     ]
