@@ -183,6 +183,36 @@ def test_stories_are_shaped_as_the_bench_intends_and_the_same_on_every_run():
     uses = Counter(tag for story in stories for tag in story.tag_ids)
     assert [count for _, count in uses.most_common(3)] == [325, 175, 137]  # the k-th tag about 1/k as often
 
+    def kind(article):
+        upcoming = article.published_at is None or article.published_at > content.now
+        return f"{article.status}{' (not yet)' if upcoming and article.status == 'published' else ''}"
+
+    articles = [story.article for story in stories]
+    assert Counter(kind(article) for article in articles) == {
+        "published": 963, "draft": 20, "published (not yet)": 10, "review": 5, "unpublished": 2
+    }
+    assert [articles[n].headline for n in (0, 1, 2, 31)] == [
+        "Laixi engineers build a metro line",
+        "Pingdu volunteers debate a new harbour route",
+        "Laixi tea growers prepare a trade fair",
+        "Qingdao officials build an export center",  # no region: the city
+    ]
+    assert articles[0].body.startswith(
+        "<p>Services river district <em>million</em> investment weather people new tourism development program "
+        "river investment cooperation thousands completed government. Announced river record district during"
+    )
+    assert "</p><h2>Fishermen prepare a clean-energy plant</h2><p>" in articles[2].body
+    paragraphs = Counter(article.body.count("<p>") for article in articles)
+    assert paragraphs == {6: 112, 7: 119, 8: 96, 9: 102, 10: 97, 11: 103, 12: 102, 13: 92, 14: 83, 15: 94}
+    for article in articles:
+        # Nine paragraphs or more: a subheading after the fourth.
+        assert bool(re.match(r"(<p>[^<]*(<em>[^<]*</em>[^<]*)*</p>){4}<h2>[^<]+</h2><p>", article.body)) == (
+            article.body.count("<p>") >= 9
+        ), article.body
+    texts = re.findall(r"<p>(.*?)</p>", "".join(article.body for article in articles))
+    sentences = {len(re.findall(r"\.(?= |$)", text)) for text in texts}
+    assert sentences == {2, 3, 4}
+
 
 def test_the_rows_of_a_batch_carry_the_ids_reserved_for_it_and_json_as_text():
     """Story N of a batch gets id first_id + N, every row of it refers to that id, and JSON travels as text."""
