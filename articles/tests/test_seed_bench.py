@@ -19,6 +19,7 @@ from articles.management.commands.seed_bench import (
     ROW_MODELS,
     SLUG_PREFIX,
     TAG_COUNT,
+    YEARS,
     Content,
     columns,
     make_rows,
@@ -209,6 +210,27 @@ def test_stories_are_shaped_as_the_bench_intends_and_the_same_on_every_run():
         assert bool(re.match(r"(<p>[^<]*(<em>[^<]*</em>[^<]*)*</p>){4}<h2>[^<]+</h2><p>", article.body)) == (
             article.body.count("<p>") >= 9
         ), article.body
+    # Scheduled 1 hour to 60 days ahead, the others published up to YEARS back (offsets pinned too).
+    ahead = [(a.published_at - content.now).total_seconds() for a in articles if a.published_at and a.published_at > content.now]
+    back = [(content.now - a.published_at).total_seconds() for a in articles if a.published_at and a.published_at <= content.now]
+    assert 3600 < min(ahead) and max(ahead) < 60 * 86400 and 60 < min(back) and max(back) < YEARS * 365.25 * 86400
+    assert (round(ahead[0], 3), round(back[0], 3)) == (3727696.262, 460916800.206)
+
+    story = next(story for story in stories if len(story.photos) >= 2)
+    files = {f["name"]: f for f in content.photo_files}
+    place = story.article.card["regions"][0][1] if story.region_ids else "Qingdao"
+    for position, photo in enumerate(story.photos):
+        f = files[photo.image.name]
+        assert (photo.image_width, photo.image_height, photo.renditions) == (f["width"], f["height"], f["renditions"])
+        assert (photo.original_name, photo.position) == (f"bench-{position}.jpg", position)
+        assert (photo.credit, photo.caption[: len(place) + 2]) == ("Photo provided to chinadaily.com.cn", f"{place}: ")
+        assert photo.alt_text.endswith(f" in {place}")
+    lead = story.photos[0]
+    assert story.article.card["photo"] == [
+        lead.image.name, lead.image_width, lead.image_height, lead.alt_text, {"cards": lead.renditions.get("cards", [])}
+    ]
+    assert next(story for story in stories if not story.photos).article.card["photo"] is None
+
     texts = re.findall(r"<p>(.*?)</p>", "".join(article.body for article in articles))
     sentences = {len(re.findall(r"\.(?= |$)", text)) for text in texts}
     assert sentences == {2, 3, 4}
