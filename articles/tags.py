@@ -248,8 +248,8 @@ class TaggedListFilter(admin.SimpleListFilter):
 class BulkTagForm(forms.Form):
     tags = TagNamesField(label="Tags", help_text="One or more tags; type to find existing ones.")
 
-    def __init__(self, *args, existing_only=False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data, *, existing_only):
+        super().__init__(data)
         self.existing_only = existing_only
 
     def clean_tags(self):
@@ -393,8 +393,8 @@ class MergeForm(forms.Form):
         help_text="The others are merged into it; their pages redirect to its page.",
     )
 
-    def __init__(self, *args, tags, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data, *, tags):
+        super().__init__(data)
         self.fields["target"].queryset = tags
         self.fields["target"].label_from_instance = lambda tag: f"{tag.name} ({tag.story_count} stories)"
 
@@ -411,14 +411,15 @@ class TagAdmin(admin.ModelAdmin):
     list_per_page = 100
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_story_counts()
+        return super().get_queryset(request).with_story_counts()  # pragma: no mutate (the request is unused)
 
     def save_model(self, request, obj, form, change):
-        old_slug = form.initial.get("slug") if change else None
+        old_slug = form.initial.get("slug")  # a new tag's is empty
         if change and "name" in form.changed_data and "slug" not in form.changed_data:
-            obj.slug = ""  # renamed: the page follows the new name (Tag.save makes the slug)
+            # Renamed: the page follows the new name (Tag.save makes the slug).
+            obj.slug = ""  # pragma: no mutate (Tag.save makes a slug for None as for "")
         with transaction.atomic():
-            super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)  # pragma: no mutate (ModelAdmin's uses only obj)
             record_move(obj, old_slug)
 
     @admin.display(description="Stories", ordering="story_count")
@@ -544,5 +545,5 @@ class TagAdmin(admin.ModelAdmin):
 
     def _suggest(self, request):
         self._check_can_use_tags(request)
-        text = "\n".join([request.POST.get("headline", ""), request.POST.get("body", "")])
+        text = "\n".join([*request.POST.getlist("headline"), *request.POST.getlist("body")])
         return JsonResponse({"suggestions": suggest_tags(text, exclude=request.POST.getlist("tags"))})

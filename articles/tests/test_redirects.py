@@ -322,6 +322,19 @@ def test_an_old_address_is_not_recorded_when_it_is_the_storys_own_or_too_long():
     assert redirect_pairs() == [("/a.html", story.get_absolute_url())]
 
 
+
+@pytest.mark.django_db
+def test_the_longest_address_a_redirect_holds_is_recorded():
+    from articles.redirects import MAX_PATH_LENGTH, point_addresses_at, record_old_address
+
+    story = make_article()
+    longest = "/" + "x" * (MAX_PATH_LENGTH - 1)
+    assert record_old_address(story, "http://old.example.com" + longest) == longest
+    assert redirect_pairs() == [(longest, story.get_absolute_url())]
+    moved = "/" + "y" * (MAX_PATH_LENGTH - 1)
+    point_addresses_at(moved, "/stories/new-name/")
+    assert (moved, "/stories/new-name/") in redirect_pairs()
+
 @pytest.mark.django_db
 def test_a_redirect_from_a_slug_is_reported_unless_it_leads_to_the_story_itself():
     from articles.redirects import point_addresses_at, redirect_from_slug, story_path

@@ -153,3 +153,44 @@ def test_the_index_is_written_once_per_content_generation(client, settings, monk
     assert "sitemap-stories.xml?p=2" not in client.get("/sitemap.xml").content.decode()  # same generation
     bump_generation()  # what a committed write does
     assert "sitemap-stories.xml?p=2" in client.get("/sitemap.xml").content.decode()
+
+
+def test_the_index_document_is_written_exactly_as_a_sitemap_index():
+    from datetime import datetime, timezone as dt_timezone
+
+    from django.contrib.sitemaps.views import SitemapIndexItem
+
+    from articles.sitemaps import index_xml
+
+    changed = datetime(2026, 11, 29, 8, 30, tzinfo=dt_timezone.utc)
+    document = index_xml(
+        [
+            SitemapIndexItem("https://news.example.com/sitemap-stories.xml?p=2&x=1", changed),
+            SitemapIndexItem("https://news.example.com/sitemap-regions.xml", None),
+        ]
+    )
+    assert document == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<sitemap><loc>https://news.example.com/sitemap-stories.xml?p=2&amp;x=1</loc>"
+        "<lastmod>2026-11-29T08:30:00+00:00</lastmod></sitemap>"
+        "<sitemap><loc>https://news.example.com/sitemap-regions.xml</loc></sitemap>"
+        "</sitemapindex>\n"
+    )
+
+
+def test_the_index_keeps_crawlers_from_indexing_it(client):
+    make_article()
+    assert client.get("/sitemap.xml")["X-Robots-Tag"] == "noindex, noodp, noarchive"
+
+
+def test_a_story_id_page_knows_its_number_and_its_neighbours():
+    from articles.models import Article
+    from articles.sitemaps import StoryIdPages
+
+    stories = [make_article() for _ in range(5)]
+    pages = StoryIdPages(Article.objects.published().order_by("pk"), 2)
+    second, last = pages.page(2), pages.page(3)
+    assert list(second.object_list) == stories[2:4]
+    assert (second.number, second.has_previous(), second.has_next()) == (2, True, True)
+    assert (last.number, last.has_next(), last.paginator) == (3, False, pages)

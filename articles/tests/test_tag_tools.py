@@ -1,6 +1,9 @@
 """Issue 10: one tag per name, the staff's tag tools, and the reader's tag pages and related stories."""
 
+import json
+
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, connection, transaction
@@ -254,6 +257,41 @@ def test_staff_with_only_the_change_tag_permission_remove_a_tag_in_bulk(tag_keep
     assert "There is no tag named “Nowhere”." in unknown.content.decode()
 
 
+def test_the_bulk_tag_page_asks_for_tags_for_the_selected_stories_without_an_error(tagger_client):
+    """The first step shows the form, unbound, and posts back the same action on the same stories."""
+    first, second = make_article(headline="Spring harvest"), make_article(headline="Port cranes")
+
+    page = tagger_client.post(STORIES, {"action": "add_tags", "_selected_action": [first.pk, second.pk]})
+
+    content = page.content.decode()
+    assert "This field is required" not in content and "errorlist" not in content
+    assert "<li>Spring harvest</li>" in content and "<li>Port cranes</li>" in content
+    assert "&rsaquo; Add tags to stories" in content
+    assert "<title>Add tags to stories |" in content
+    assert '<input type="hidden" name="action" value="add_tags">' in content
+    for story in (first, second):
+        assert f'<input type="hidden" name="_selected_action" value="{story.pk}">' in content
+    assert 'name="csrfmiddlewaretoken"' in content
+    # The autocomplete's files: the form's media on the page.
+    assert 'src="/static/admin/js/autocomplete.js"' in content
+    assert 'href="/static/admin/css/autocomplete.css"' in content
+
+
+def test_bulk_tagging_refuses_a_name_longer_than_a_tag_can_have(tagger_client):
+    story = make_article()
+    selected = {"action": "add_tags", "_selected_action": [story.pk], "apply": "yes"}
+    too_long = ("Night economy " * 8).strip()
+
+    refused = tagger_client.post(STORIES, {**selected, "tags": ["Tea", too_long]})
+
+    assert refused.status_code == 200
+    assert f"A tag can have at most 100 characters: {too_long[:40]}…" in refused.content.decode()
+    assert names(story) == [] and not Tag.objects.exists()
+    longest = "x" * 100
+    assert tagger_client.post(STORIES, {**selected, "tags": [longest]}).status_code == 302
+    assert names(story) == [longest]
+
+
 def test_staff_without_tagging_rights_get_no_bulk_tag_actions(client):
     client.force_login(staff("view_article", username="reader.staff"))
     story = make_article(tags=["Tea"])
@@ -290,6 +328,29 @@ def test_renaming_a_tag_moves_its_page_and_the_old_address_redirects_permanently
     assert tag.slug == "sino-russia"
     assert client.get(tag_page("sino-russia")).status_code == 200
     assert client.get(tag_page("sino-russian-ties")).status_code == 301
+    assert list(TagRedirect.objects.values_list("old_slug", flat=True)) == ["sino-russian-ties"]
+
+
+def test_adding_a_tag_in_the_admin_records_no_old_address(admin_client):
+    response = admin_client.post(reverse("admin:articles_tag_add"), {"name": "Tea", "slug": ""})
+    assert response.status_code == 302
+    assert Tag.objects.get().slug == "tea"
+    assert not TagRedirect.objects.exists()
+
+
+def test_a_tags_hand_made_slug_stays_when_it_is_saved_or_renamed_with_a_new_slug(admin_client, client):
+    tag = Tag.objects.create(name="Tea", slug="cha")
+    make_article(tags=[tag])
+    change = reverse("admin:articles_tag_change", args=[tag.pk])
+
+    assert admin_client.post(change, {"name": "Tea", "slug": "cha"}).status_code == 302
+    tag.refresh_from_db()
+    assert tag.slug == "cha" and not TagRedirect.objects.exists()
+
+    assert admin_client.post(change, {"name": "Green tea", "slug": "lu-cha"}).status_code == 302
+    tag.refresh_from_db()
+    assert (tag.name, tag.slug) == ("Green tea", "lu-cha")
+    assert client.get(tag_page("cha"))["Location"] == tag_page("lu-cha")
 
 
 def test_merging_tags_keeps_one_copy_per_story_counts_and_redirects(tagger_client, client):
@@ -306,6 +367,9 @@ def test_merging_tags_keeps_one_copy_per_story_counts_and_redirects(tagger_clien
     form_page = tagger_client.post(TAGS, selected)
     assert form_page.status_code == 200
     assert "Keep this tag" in form_page.content.decode()
+    labels = [str(choice[1]) for choice in form_page.context["form"].fields["target"].choices]
+    assert labels == ["Sino-Russia (2 stories)", "Sino–Russian ties (2 stories)", "sino russia (2 stories)"]
+    assert "Sino-Russia (2 stories)" in form_page.content.decode()
     assert Tag.objects.count() == 3
 
     done = tagger_client.post(TAGS, {**selected, "apply": "yes", "target": keep.pk})
@@ -354,6 +418,20 @@ def test_delete_unused_tags_keeps_tags_that_stories_use(admin_client):
     assert list(unused_filter) == []
 
 
+def test_the_tag_list_filters_tags_on_stories_and_unused_ones(admin_client):
+    used = Tag.objects.create(name="Used")
+    make_article(tags=[used])
+    unused = Tag.objects.create(name="Unused")
+
+    page = admin_client.get(TAGS)
+
+    content = page.content.decode()
+    assert '<a href="?used=yes">On stories</a>' in content
+    assert '<a href="?used=no">Unused</a>' in content
+    assert list(admin_client.get(TAGS, {"used": "yes"}).context["cl"].result_list) == [used]
+    assert list(admin_client.get(TAGS, {"used": "no"}).context["cl"].result_list) == [unused]
+
+
 def test_a_tags_admin_page_lists_its_stories(admin_client):
     tag = Tag.objects.create(name="Tea")
     live = make_article(headline="Spring tea <b>harvest</b>", tags=[tag])
@@ -386,6 +464,51 @@ def test_tag_names_for_autocomplete_most_used_first(tagger_client, client):
     assert client.get(url, {"term": "tea"}).status_code == 403
 
 
+@pytest.mark.parametrize(
+    "codename",
+    ["view_tag", "tag_article", "change_article", "add_article"],
+    ids=["sees the tag list", "tags stories", "edits stories", "writes stories"],
+)
+def test_staff_who_see_tags_or_tag_or_write_stories_may_ask_for_tag_names(client, codename):
+    Tag.objects.create(name="Tea")
+    client.force_login(staff(codename))
+    assert client.get(reverse("admin:articles_tag_names"), {"term": "tea"}).json()["results"] == [
+        {"id": "Tea", "text": "Tea"}
+    ]
+    suggested = client.post(reverse("admin:articles_tag_suggest"), {"headline": "Tea"})
+    assert suggested.json() == {"suggestions": ["Tea"]}
+
+
+def test_tag_names_without_a_term_page_through_every_tag_most_used_then_by_name(tagger_client):
+    for n in range(21):  # addresses in the reverse order of the names (SQLite may read by address)
+        Tag.objects.create(name=f"Topic {n:02}", slug=f"topic-{20 - n:02}")
+    make_article(tags=["Zebra"])
+    url = reverse("admin:articles_tag_names")
+
+    first, second = tagger_client.get(url).json(), tagger_client.get(url, {"page": "2"}).json()
+
+    assert [result["id"] for result in first["results"]] == ["Zebra", *(f"Topic {n:02}" for n in range(19))]
+    assert first["pagination"] == {"more": True}
+    assert [result["id"] for result in second["results"]] == ["Topic 19", "Topic 20"]
+    assert second["pagination"] == {"more": False}
+
+
+def test_the_tag_admin_answers_names_and_suggestions_at_its_own_addresses(rf, admin_user):
+    """Asked of the tag admin itself: the site's URLconf keeps the patterns it was given once."""
+    Tag.objects.create(name="Tea")
+    patterns = {pattern.name: pattern for pattern in admin.site._registry[Tag].get_urls()}
+    names_url, suggest_url = patterns["articles_tag_names"], patterns["articles_tag_suggest"]
+    assert (str(names_url.pattern), str(suggest_url.pattern)) == ("names/", "suggest/")
+    asked = rf.get("/", {"term": "te"})
+    told = rf.post("/", {"headline": "Tea"})
+    for request in (asked, told):
+        request.user, request._dont_enforce_csrf_checks = admin_user, True
+    assert json.loads(names_url.callback(asked).content)["results"] == [{"id": "Tea", "text": "Tea"}]
+    assert json.loads(suggest_url.callback(told).content) == {"suggestions": ["Tea"]}
+    assert reverse("admin:articles_tag_names") == "/admin/articles/tag/names/"
+    assert reverse("admin:articles_tag_suggest") == "/admin/articles/tag/suggest/"
+
+
 # --- Suggestions -----------------------------------------------------------------------------
 
 
@@ -399,6 +522,23 @@ def test_suggestions_are_existing_tags_the_story_mentions():
     assert suggest_tags(text) == ["Laoshan", "Sino-Russia", "Tea", "Team", "崂山"]
     assert suggest_tags(text, exclude=["laoshan", "TEA"]) == ["Sino-Russia", "Team", "崂山"]
     assert suggest_tags("Teapots and steam") == []
+
+
+def test_suggestions_used_equally_often_are_in_alphabetical_order_ignoring_case():
+    for name in ("Teahouse", "tea_party", "TEA"):
+        Tag.objects.create(name=name)
+    assert suggest_tags("Tea at the teahouse, then a tea_party") == ["TEA", "tea_party", "Teahouse"]
+
+
+def test_the_suggestion_view_reads_the_headline_and_the_body_each_alone_or_together(admin_client):
+    for name in ("Tea", "Laoshan"):
+        Tag.objects.create(name=name)
+    url = reverse("admin:articles_tag_suggest")
+
+    assert admin_client.post(url, {"headline": "Tea"}).json() == {"suggestions": ["Tea"]}
+    assert admin_client.post(url, {"body": "Laoshan"}).json() == {"suggestions": ["Laoshan"]}
+    both = admin_client.post(url, {"headline": "Laoshan", "body": "Tea"}).json()
+    assert both == {"suggestions": ["Laoshan", "Tea"]}
 
 
 def test_the_suggestion_view_answers_the_story_form(admin_client, client):
@@ -528,3 +668,13 @@ def test_related_stories_query_count_does_not_grow_with_tags(client):
     for n in range(20):
         make_article(tags=[f"t{n}", "a"])
     assert queries(story.get_absolute_url()) == few
+
+
+def test_an_old_tag_address_redirects_in_three_queries(client, django_assert_num_queries):
+    """No tag at the address, its redirect with the tag it leads to, a published story with that tag."""
+    tag = Tag.objects.create(name="Tea")
+    make_article(tags=[tag])
+    TagRedirect.objects.create(old_slug="old-tea", tag=tag)
+    with django_assert_num_queries(3):
+        response = client.get(tag_page("old-tea"))
+    assert (response.status_code, response["Location"]) == (301, tag_page("tea"))

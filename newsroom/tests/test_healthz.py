@@ -2,9 +2,17 @@
 
 import contextlib
 import copy
+import os
+import pickle
+import shutil
+import tempfile
+import time
 
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db import connections
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
+
+from newsroom.views import cache_answers
 
 
 @contextlib.contextmanager
@@ -74,3 +82,36 @@ class HealthzTests(TestCase):
         response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.client.get("/").status_code, 301)
+
+
+class FileCacheThatLosesReads(FileBasedCache):
+    """A cache that takes a write and then drops the connection before the read."""
+
+    def get(self, key, default=None, version=None):
+        raise ConnectionError("the cache server went away")
+
+
+class HealthzCacheProbeTests(SimpleTestCase):
+    """The probe's own key is removed after it, and a probe cut short leaves one that expires in seconds."""
+
+    def setUp(self):
+        self.directory = tempfile.mkdtemp(prefix="newsroom-healthz-cache-")
+        self.addCleanup(shutil.rmtree, self.directory)
+
+    def cache_settings(self, backend):
+        return override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": self.directory}})
+
+    def test_the_probe_removes_its_key(self):
+        with self.cache_settings("django.core.cache.backends.filebased.FileBasedCache"):
+            self.assertTrue(cache_answers())
+        self.assertEqual(os.listdir(self.directory), [])
+
+    def test_a_probe_cut_short_leaves_a_key_that_expires_within_ten_seconds(self):
+        with self.cache_settings(f"{__name__}.FileCacheThatLosesReads"):
+            started = time.time()
+            self.assertFalse(cache_answers())
+        [left] = os.listdir(self.directory)
+        with open(os.path.join(self.directory, left), "rb") as stored:
+            expires = pickle.load(stored)  # FileBasedCache writes the expiry first
+        self.assertGreater(expires, started)
+        self.assertLessEqual(expires, time.time() + 10)

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -18,7 +19,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from newsroom.client_ip import limited_address
-from newsroom.signin import username_digest
+from newsroom.signin import SignInLimitsHandler, username_digest
 
 PASSWORD = "a-long-editor-password-7"
 LOCKOUT_MESSAGE = "Too many failed sign-in attempts."
@@ -265,6 +266,45 @@ class AccountLimitTests(TestCase):
         self.sign_in("editor", "guess-123456", "198.51.100.200")
         self.assertEqual(AccessFailureLog.objects.count(), 1)
 
+
+
+class ResetTests(TestCase):
+    """Resetting sign-in failures (axes' reset, its commands) clears the matching records, and only those."""
+
+    PAIRS = {(name, f"198.51.100.{n}") for name in ("editor", "other") for n in (1, 2)}
+
+    def setUp(self):
+        for username, address in sorted(self.PAIRS):
+            self.client.post(
+                "/admin/login/?next=/admin/",
+                {"username": username, "password": "guess-123456"},
+                REMOTE_ADDR=address,
+            )
+
+    def remaining(self):
+        attempts = set(AccessAttempt.objects.values_list("username", "ip_address"))
+        failures = set(AccessFailureLog.objects.values_list("username", "ip_address"))
+        return attempts, failures
+
+    def test_the_failures_are_recorded_per_pair(self):
+        self.assertEqual(self.remaining(), (self.PAIRS, self.PAIRS))
+
+    def test_resetting_one_pair_keeps_every_other_pairs_failures(self):
+        SignInLimitsHandler().reset_attempts(ip_address="198.51.100.1", username="editor")
+        left = self.PAIRS - {("editor", "198.51.100.1")}
+        self.assertEqual(self.remaining(), (left, left))
+
+    def test_resetting_an_address_or_a_user_name_clears_both(self):
+        reset_login_failures(ip="198.51.100.1", username="editor", ip_or_username=True)
+        left = {("other", "198.51.100.2")}
+        self.assertEqual(self.remaining(), (left, left))
+
+    def test_axes_reset_ip_and_axes_reset_username_clear_only_theirs(self):
+        call_command("axes_reset_ip", "198.51.100.1", stdout=open("/dev/null", "w"))
+        left = {("editor", "198.51.100.2"), ("other", "198.51.100.2")}
+        self.assertEqual(self.remaining(), (left, left))
+        call_command("axes_reset_username", "editor", stdout=open("/dev/null", "w"))
+        self.assertEqual(self.remaining(), ({("other", "198.51.100.2")}, {("other", "198.51.100.2")}))
 
 def test_limited_address():
     assert limited_address("203.0.113.9") == "203.0.113.9"
