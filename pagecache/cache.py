@@ -167,20 +167,16 @@ def next_publication(generation, cache=None):
 
 
 def connect_invalidation():
+    # No dispatch_uid: the receivers are module-level functions, and Django already
+    # connects a receiver once per sender, so running this again doubles nothing.
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models():
             # Per model, so deletes of unrelated models (sessions, sign-in records) stay fast.
-            post_save.connect(
-                bump_generation_on_commit, sender=model, dispatch_uid=f"pagecache.save.{model._meta.label}"
-            )
-            post_delete.connect(
-                bump_generation_on_commit, sender=model, dispatch_uid=f"pagecache.delete.{model._meta.label}"
-            )
+            post_save.connect(bump_generation_on_commit, sender=model)
+            post_delete.connect(bump_generation_on_commit, sender=model)
             for field in model._meta.local_many_to_many:
-                m2m_changed.connect(
-                    _m2m_changed, sender=field.remote_field.through, dispatch_uid=f"pagecache.m2m.{field}"
-                )
-    post_migrate.connect(bump_generation, dispatch_uid="pagecache.migrate")
+                m2m_changed.connect(_m2m_changed, sender=field.remote_field.through)
+    post_migrate.connect(bump_generation)
 
 
 def _m2m_changed(action, using=None, **kwargs):

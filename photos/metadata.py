@@ -58,9 +58,9 @@ def read_iptc(image):
 def decode(value):
     if isinstance(value, bytes):
         try:
-            return value.decode("utf-8")
+            return value.decode("utf-8")  # pragma: no mutate (codec names ignore case)
         except UnicodeDecodeError:
-            return value.decode("latin-1")
+            return value.decode("latin-1")  # pragma: no mutate (codec names ignore case; a test reads Latin-1)
     return str(value)
 
 
@@ -92,7 +92,8 @@ def xmp_text(node):
     if isinstance(node, str):
         return node
     if isinstance(node, list):
-        return xmp_text(node[0]) if node else ""
+        # Pillow makes a list only of two or more repeated elements, never an empty one.
+        return xmp_text(node[0])
     if isinstance(node, dict):
         if "text" in node:
             return str(node["text"])

@@ -25,22 +25,22 @@ def index_article(article):
         _update_vectors(SearchEntry.objects.using(article._state.db).filter(pk=article.pk))
 
 
-def rebuild(using="default", batch_size=1000):
+def rebuild(batch_size=1000):  # pragma: no mutate (the batch size bounds memory only; tests pass their own)
     """Index every story afresh (after a bulk load that bypassed save()). Returns how many."""
-    articles = Article.objects.using(using).prefetch_related("tags").order_by("pk")
+    articles = Article.objects.prefetch_related("tags").order_by("pk")
     count = 0
-    with transaction.atomic(using=using):
-        SearchEntry.objects.using(using).all().delete()
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
         batch = []
         for article in articles.iterator(chunk_size=batch_size):
             names = [tag.name for tag in article.tags.all()]
             fields = entry_fields(article.headline, article.summary, article.body, names)
             batch.append(SearchEntry(article_id=article.pk, **fields))
             if len(batch) >= batch_size:
-                count += len(SearchEntry.objects.using(using).bulk_create(batch))
+                count += len(SearchEntry.objects.bulk_create(batch))
                 batch = []
-        count += len(SearchEntry.objects.using(using).bulk_create(batch))
-        _update_vectors(SearchEntry.objects.using(using).all())
+        count += len(SearchEntry.objects.bulk_create(batch))
+        _update_vectors(SearchEntry.objects.all())
     return count
 
 

@@ -16,9 +16,13 @@ from django.utils import timezone
 from articles import richtext
 from articles.cards import card_of
 from articles.management.commands.seed_bench import (
+    ROW_MODELS,
     SLUG_PREFIX,
     TAG_COUNT,
+    YEARS,
     Content,
+    columns,
+    make_rows,
     make_story,
     seed_photo_files,
     seed_tags,
@@ -164,6 +168,102 @@ def test_stories_are_stored_as_made_whether_made_here_or_by_worker_processes(wor
         assert (entry.headline, entry.summary, entry.body, entry.tags) == (
             made.search_entry.headline, made.search_entry.summary, made.search_entry.body, made.search_entry.tags
         )
+
+
+def test_stories_are_shaped_as_the_bench_intends_and_the_same_on_every_run():
+    """
+    Of stories 0-999: 0-2 regions (mostly one), 1-6 tags of which a few are on many stories,
+    0-4 photos (mostly one). The counts are pinned: bench timings compare across versions
+    only while the content they are measured on stays the same.
+    """
+    content = Content(list(Region.objects.order_by("position", "name")), seed_tags(), seed_photo_files())
+    stories = [make_story(content, number) for number in range(1000)]
+    assert Counter(len(story.region_ids) for story in stories) == {0: 28, 1: 815, 2: 157}
+    assert Counter(len(story.tag_ids) for story in stories) == {1: 152, 2: 161, 3: 187, 4: 181, 5: 157, 6: 162}
+    assert Counter(len(story.photos) for story in stories) == {0: 247, 1: 348, 2: 206, 3: 128, 4: 71}
+    uses = Counter(tag for story in stories for tag in story.tag_ids)
+    assert [count for _, count in uses.most_common(3)] == [325, 175, 137]  # the k-th tag about 1/k as often
+
+    def kind(article):
+        upcoming = article.published_at is None or article.published_at > content.now
+        return f"{article.status}{' (not yet)' if upcoming and article.status == 'published' else ''}"
+
+    articles = [story.article for story in stories]
+    assert Counter(kind(article) for article in articles) == {
+        "published": 963, "draft": 20, "published (not yet)": 10, "review": 5, "unpublished": 2
+    }
+    assert [articles[n].headline for n in (0, 1, 2, 31)] == [
+        "Laixi engineers build a metro line",
+        "Pingdu volunteers debate a new harbour route",
+        "Laixi tea growers prepare a trade fair",
+        "Qingdao officials build an export center",  # no region: the city
+    ]
+    assert articles[0].body.startswith(
+        "<p>Services river district <em>million</em> investment weather people new tourism development program "
+        "river investment cooperation thousands completed government. Announced river record district during"
+    )
+    assert "</p><h2>Fishermen prepare a clean-energy plant</h2><p>" in articles[2].body
+    paragraphs = Counter(article.body.count("<p>") for article in articles)
+    assert paragraphs == {6: 112, 7: 119, 8: 96, 9: 102, 10: 97, 11: 103, 12: 102, 13: 92, 14: 83, 15: 94}
+    for article in articles:
+        # Nine paragraphs or more: a subheading after the fourth.
+        assert bool(re.match(r"(<p>[^<]*(<em>[^<]*</em>[^<]*)*</p>){4}<h2>[^<]+</h2><p>", article.body)) == (
+            article.body.count("<p>") >= 9
+        ), article.body
+    # Scheduled 1 hour to 60 days ahead, the others published up to YEARS back (offsets pinned too).
+    ahead = [(a.published_at - content.now).total_seconds() for a in articles if a.published_at and a.published_at > content.now]
+    back = [(content.now - a.published_at).total_seconds() for a in articles if a.published_at and a.published_at <= content.now]
+    assert 3600 < min(ahead) and max(ahead) < 60 * 86400 and 60 < min(back) and max(back) < YEARS * 365.25 * 86400
+    assert (round(ahead[0], 3), round(back[0], 3)) == (3727696.262, 460916800.206)
+
+    story = next(story for story in stories if len(story.photos) >= 2)
+    files = {f["name"]: f for f in content.photo_files}
+    place = story.article.card["regions"][0][1] if story.region_ids else "Qingdao"
+    for position, photo in enumerate(story.photos):
+        f = files[photo.image.name]
+        assert (photo.image_width, photo.image_height, photo.renditions) == (f["width"], f["height"], f["renditions"])
+        assert (photo.original_name, photo.position) == (f"bench-{position}.jpg", position)
+        assert (photo.credit, photo.caption[: len(place) + 2]) == ("Photo provided to chinadaily.com.cn", f"{place}: ")
+        assert photo.alt_text.endswith(f" in {place}")
+    lead = story.photos[0]
+    assert story.article.card["photo"] == [
+        lead.image.name, lead.image_width, lead.image_height, lead.alt_text, {"cards": lead.renditions.get("cards", [])}
+    ]
+    assert next(story for story in stories if not story.photos).article.card["photo"] is None
+
+    texts = re.findall(r"<p>(.*?)</p>", "".join(article.body for article in articles))
+    sentences = {len(re.findall(r"\.(?= |$)", text)) for text in texts}
+    assert sentences == {2, 3, 4}
+
+
+def test_the_rows_of_a_batch_carry_the_ids_reserved_for_it_and_json_as_text():
+    """Story N of a batch gets id first_id + N, every row of it refers to that id, and JSON travels as text."""
+    content = Content(list(Region.objects.order_by("position", "name")), seed_tags(), seed_photo_files())
+    made = [make_story(content, number) for number in (7, 8, 9)]
+    rows = dict(zip(ROW_MODELS, make_rows(content, range(7, 10), 500)))
+
+    def column(model, name):
+        index = [field.column for field in columns(model)].index(name)
+        return [row[index] for row in rows[model]]
+
+    assert column(Article, "id") == [500, 501, 502]
+    expected = {
+        Article.regions.through: ("article_id", [len(story.region_ids) for story in made]),
+        TaggedArticle: ("content_object_id", [len(story.tag_ids) for story in made]),
+        Photo: ("article_id", [len(story.photos) for story in made]),
+        SearchEntry: ("article_id", [1, 1, 1]),
+    }
+    for model, (name, counts) in expected.items():
+        assert Counter(column(model, name)) == Counter({500 + i: n for i, n in enumerate(counts) if n}), model
+    # As text, so rows made by worker processes travel to the writer and into COPY unchanged.
+    json_values = [
+        value
+        for model in ROW_MODELS
+        for field in columns(model)
+        if field.get_internal_type() == "JSONField"
+        for value in column(model, field.column)
+    ]
+    assert json_values and all(isinstance(value, str) for value in json_values)
 
 
 def test_stories_added_after_a_seeding_get_new_ids():

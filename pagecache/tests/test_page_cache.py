@@ -4,9 +4,12 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_migrate
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +17,13 @@ from articles.models import Article, Tag
 from articles.preview import preview_link
 from articles.tests.factories import image_upload, make_article, make_photo
 from articles.tests.newsroom import management, story_data
-from pagecache.cache import bump_generation_on_commit
+from pagecache.cache import (
+    ReaderPage,
+    bump_generation_on_commit,
+    connect_invalidation,
+    current_generation,
+    reader_page,
+)
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -485,3 +494,37 @@ def test_an_edit_changes_the_etag(client, story, committed):
     response = client.get(story.get_absolute_url(), headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert response["ETag"] != etag
+
+
+def test_a_view_marked_as_a_reader_page_keeps_its_answer_and_names_its_query_parameters(rf):
+    """Both ways of marking: reader_page(view) depends on ?page=, reader_page(query=...)(view) on what it names."""
+
+    def view(request, slug):
+        return HttpResponse(f"story {slug}")
+
+    paged, by_letter = reader_page(view), reader_page(query=["letter"])(view)
+    assert (paged.reader_page, by_letter.reader_page) == (ReaderPage(query=("page",)), ReaderPage(query=("letter",)))
+    assert paged(rf.get("/"), slug="tea").content == by_letter(rf.get("/"), slug="tea").content == b"story tea"
+    assert paged.__name__ == "view"
+
+
+def test_connecting_invalidation_twice_still_bumps_once_per_content_write_and_never_for_other_models(
+    django_capture_on_commit_callbacks, laoshan
+):
+    """ready() may run more than once: the receivers are not doubled, and sign-ins or users never empty the cache."""
+    article = make_article()
+    connect_invalidation()
+    generations = [current_generation()]
+
+    def after(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        generations.append(current_generation())
+
+    after(laoshan.save)
+    after(lambda: article.regions.add(laoshan))
+    after(lambda: User.objects.create_user("reader").delete())
+    config = apps.get_app_config("pagecache")
+    migrated = {"app_config": config, "verbosity": 0, "interactive": False, "using": "default", "apps": apps, "plan": []}
+    after(lambda: post_migrate.send(config, **migrated))
+    assert [b - a for a, b in zip(generations, generations[1:])] == [1, 1, 0, 1]

@@ -56,12 +56,21 @@ def xmp(description="", creator="", credit=""):
     ).encode()
 
 
+def xmp_packet(*elements):
+    """An XMP packet holding the given Dublin Core elements as written (dc: prefix bound)."""
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/">{"".join(elements)}</rdf:Description>'
+        "</rdf:RDF></x:xmpmeta>"
+    ).encode()
+
+
 def with_iptc(jpeg, **datasets):
-    """The JPEG with an IPTC block (Photoshop APP13), as agency software writes it."""
+    """The JPEG with an IPTC block (Photoshop APP13), as agency software writes it (text as UTF-8, bytes as given)."""
     numbers = {"caption": 120, "byline": 80, "credit": 110, "copyright": 116}
+    encoded = {key: value if isinstance(value, bytes) else value.encode() for key, value in datasets.items()}
     iim = b"".join(
-        b"\x1c\x02" + bytes([numbers[key]]) + struct.pack(">H", len(value.encode())) + value.encode()
-        for key, value in datasets.items()
+        b"\x1c\x02" + bytes([numbers[key]]) + struct.pack(">H", len(value)) + value for key, value in encoded.items()
     )
     resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(iim)) + iim
     if len(iim) % 2:

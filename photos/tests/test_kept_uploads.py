@@ -8,6 +8,7 @@ from django.core import signing
 from articles.models import Article, Photo
 from articles.tests.factories import image_upload
 from articles.tests.test_admin import ADD_URL, add_photo_rows, story_form
+from photos.forms import KeptFileInput
 from photos.tests import files
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,13 @@ def test_a_forged_token_names_no_file(admin_client, kept_root, tmp_path):
         assert response.status_code == 200
         assert response.context["inline_admin_formsets"][0].formset.errors[0]["image"] == ["This field is required."]
     assert Photo.objects.count() == 0
+
+
+def test_a_kept_file_counts_as_sent_so_a_model_default_never_replaces_it():
+    """Django keeps a model field's default only when the widget says the field was left out of the form."""
+    widget = KeptFileInput()
+    upload = files.upload("a.png", files.one_pixel_png())
+    assert widget.value_omitted_from_data({}, {}, "photos-0-image")
+    assert not widget.value_omitted_from_data({}, {"photos-0-image": upload}, "photos-0-image")
+    assert not widget.value_omitted_from_data({"photos-0-image-kept": "token"}, {}, "photos-0-image")
+    assert not widget.value_omitted_from_data({"photos-0-image-clear": "on"}, {}, "photos-0-image")

@@ -13,7 +13,7 @@ from PIL import Image
 from articles.models import Article, Photo
 from articles.tests.factories import files_of_photos
 from articles.tests.test_admin import ADD_URL, add_photo_rows, story_form
-from photos import renditions
+from photos import metadata, renditions
 from photos.tests import files
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +176,32 @@ def test_xmp_and_exif_fill_in_when_there_is_no_iptc(media_root):
     assert (from_exif.caption, from_exif.credit) == ("Harbour at night", "(c) Qingdao Daily")
     assert_no_metadata(from_xmp.image.name)
     assert_no_metadata(from_exif.image.name)
+
+
+def test_iptc_text_that_is_not_utf8_is_read_as_latin1():
+    """Older agency software writes IPTC in Latin-1: "Café" arrives as it was typed, not refused or garbled."""
+    content = files.agency_jpeg(caption="Café on Zhongshan Road".encode("latin-1"), byline="Zhang Yi", credit="Xinhua")
+    assert metadata.embedded_text(Image.open(io.BytesIO(content))) == metadata.EmbeddedText(
+        "Café on Zhongshan Road", "Zhang Yi/Xinhua"
+    )
+
+
+def test_xmp_gives_the_first_of_several_languages_or_names_and_an_empty_element_gives_way():
+    """rdf:Alt, Seq and Bag give their first item; an empty XMP element leaves the field to EXIF."""
+    exif = Image.Exif()
+    exif[0x010E] = "Harbour at night"  # ImageDescription
+    names = "<dc:creator><rdf:Bag><rdf:li>Li Na</rdf:li><rdf:li>Wang Wu</rdf:li></rdf:Bag></dc:creator>"
+    buffer = io.BytesIO()
+    files.upright_picture(30, 20).save(buffer, "JPEG", exif=exif, xmp=files.xmp_packet("<dc:description/>", names))
+    assert metadata.embedded_text(Image.open(buffer)) == metadata.EmbeddedText("Harbour at night", "Li Na")
+
+    languages = (
+        '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Lanterns over the old town</rdf:li>'
+        '<rdf:li xml:lang="zh">老城上空的灯笼</rdf:li></rdf:Alt></dc:description>'
+    )
+    buffer = io.BytesIO()
+    files.upright_picture(30, 20).save(buffer, "WEBP", xmp=files.xmp_packet(languages, "<dc:creator/>"))
+    assert metadata.embedded_text(Image.open(buffer)) == metadata.EmbeddedText("Lanterns over the old town", "")
 
 
 # --- What pages send --------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The search page on whichever database the suite runs on (SQLite by default, PostgreSQL in CI)."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -256,5 +257,30 @@ def test_rebuild_indexes_stories_that_bypassed_save(client):
     assert results(client, q="bulk") == []
     assert rebuild() == 2
     assert results(client, q="bulk") == ["Bulk loaded story"]
-    call_command("rebuild_search_index", verbosity=0)
+    quiet, told = StringIO(), StringIO()
+    call_command("rebuild_search_index", verbosity=0, stdout=quiet)
+    call_command("rebuild_search_index", stdout=told)
+    assert (quiet.getvalue(), told.getvalue()) == ("", "Indexed 2 stories.\n")
     assert sorted(results(client, q="story")) == ["Bulk loaded story", "Saved story"]
+
+
+def test_rebuild_indexes_every_field_in_batches_reading_tags_once_a_batch(client):
+    """Summary, body and tags are searchable again; batch_size bounds the rows held and written at once."""
+    make_article(headline="Harbour one", summary="Lighthouse keepers meet.")
+    make_article(headline="Harbour two", body="A ferryman retires.")
+    make_article(headline="Harbour three", tags=["kites"])
+    make_article(headline="Harbour four")
+    make_article(headline="Harbour five")
+    SearchEntry.objects.all().delete()  # as after restoring a dump without the search tables
+    assert results(client, q="harbour") == []
+
+    with CaptureQueriesContext(connection) as queries:
+        assert rebuild(batch_size=2) == 5
+
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len([sql for sql in statements if sql.startswith('INSERT INTO "search_searchentry"')]) == 3  # 2 + 2 + 1
+    assert len([sql for sql in statements if 'FROM "articles_tag"' in sql]) == 3  # one per batch, not one per story
+    assert results(client, q="lighthouse") == ["Harbour one"]
+    assert results(client, q="ferryman") == ["Harbour two"]
+    assert results(client, q="kites") == ["Harbour three"]
+    assert len(results(client, q="harbour")) == 5

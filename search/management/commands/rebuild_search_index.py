@@ -12,10 +12,7 @@ from search.index import rebuild
 class Command(BaseCommand):
     help = "Rebuild the search index from every story (published or not)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--database", default="default", help="The database to index (default: default).")
-
-    def handle(self, *args, database, verbosity, **options):
-        count = rebuild(using=database)
+    def handle(self, *args, verbosity, **options):
+        count = rebuild()
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Indexed {count} stories."))
