@@ -78,7 +78,9 @@ def stop_after(count):
 
 def test_the_refresh_cards_command_rebuilds_every_story_in_batches_of_500(django_assert_num_queries, capsys):
     """A bulk write sends no signals: the command rebuilds all cards, past the first batch too."""
-    Article.objects.bulk_create(Article(headline=f"Bulk story {n}", body="b", slug=f"bulk-{n}") for n in range(500))
+    Article.objects.bulk_create(
+        Article(headline=f"Bulk story {n}", body="b", slug=f"bulk-{n}") for n in range(500)
+    )
     last = make_article(tags=["Tea"])  # the 501st story, alone in the second batch
     Article.objects.update(card={})
 
