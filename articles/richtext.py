@@ -137,10 +137,9 @@ class _Normaliser(HTMLParser):
             self.out.append(data)
 
     def handle_entityref(self, name):
+        # nh3 writes characters as themselves, escaping only & < > and no-break
+        # spaces, by name: no numeric reference (handle_charref) ever reaches here.
         self.handle_data(f"&{name};")
-
-    def handle_charref(self, name):
-        self.handle_data(f"&#{name};")
 
     def result(self):
         self.close()

@@ -76,6 +76,11 @@ def test_anything_else_is_dropped_and_its_text_kept(dirty, clean):
     assert clean_body(dirty) == clean
 
 
+def test_character_references_arrive_as_the_characters_they_name():
+    pasted = "<p>&#169; 2026 &#x9752;&#23707; &#60;b&#62; &lt;i&gt; Tom &amp; Jerry&nbsp;&#160;&#38;</p>"
+    assert clean_body(pasted) == "<p>© 2026 青岛 &lt;b&gt; &lt;i&gt; Tom &amp; Jerry&nbsp;&nbsp;&amp;</p>"
+
+
 def test_links_that_open_elsewhere_get_noopener_and_others_do_not():
     html = clean_body(
         '<p><a href="https://a.cn" target="_blank" rel="opener">A</a> <a href="https://b.cn">B</a></p>'
@@ -182,6 +187,17 @@ def test_deleting_a_placed_photo_takes_it_out_of_the_body(story_with_photos):
     article.refresh_from_db()
     assert article.body == article.body_html == "<p>One.</p><p>Two.</p>"
     assert article.photos_after_body == [after]
+
+
+@pytest.mark.django_db
+def test_deleting_one_placed_photo_keeps_the_others_in_place(story_with_photos):
+    article, lead, placed, after = story_with_photos
+    article.body = f'<p>One.</p><figure data-photo="{placed.pk}"></figure><figure data-photo="{after.pk}"></figure>'
+    article.save()
+    placed.delete()
+    article.refresh_from_db()
+    assert article.body == f'<p>One.</p><figure data-photo="{after.pk}"></figure>'
+    assert article.body_html.startswith("<p>One.</p><figure") and "After the body." in article.body_html
 
 
 @pytest.mark.django_db
