@@ -8,7 +8,13 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from articles.tests.test_photo_files import one_bit_png
-from articles.validators import MAX_PHOTO_BYTES, PhotoRejected, check_photo_file, validate_image_size
+from articles.validators import (
+    MAX_PHOTO_BYTES,
+    PhotoRejected,
+    check_photo_file,
+    photo_extension,
+    validate_image_size,
+)
 
 
 def rejection(name, content):
@@ -44,3 +50,10 @@ def test_the_old_upload_validator_refuses_a_file_over_the_byte_limit_with_its_si
     with pytest.raises(ValidationError) as refused:
         validate_image_size(ContentFile(b"x" * (MAX_PHOTO_BYTES + 1024 * 1024)))
     assert refused.value.messages == ["This photo is 11.0\xa0MB; the largest accepted is 10.0\xa0MB."]
+
+
+def test_a_stored_photo_gets_its_formats_first_extension_and_other_names_are_a_programming_error():
+    names = ("a.JPEG", "b.jpg", "c.Png", "d.webp")
+    assert [photo_extension(name) for name in names] == ["jpg", "jpg", "png", "webp"]
+    with pytest.raises(ValueError, match=r"^'notes\.txt' is not the name of a checked photo file$"):
+        photo_extension("notes.txt")
