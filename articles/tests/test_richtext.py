@@ -96,6 +96,12 @@ def test_character_references_arrive_as_the_characters_they_name():
 def test_a_links_title_and_a_mailto_address_are_kept():
     html = '<p><a href="mailto:news@qingdao.cn" title="Write to the newsroom">Write</a></p>'
     assert clean_body(html) == html
+    # A title is trimmed, and one of only spaces is no title.
+    assert clean_body('<p><a href="https://x.cn" title="  City site ">x</a></p>') == (
+        '<p><a href="https://x.cn" title="City site">x</a></p>'
+    )
+    blank = clean_body('<p><a href="https://x.cn" title="   ">x</a></p>')
+    assert blank == '<p><a href="https://x.cn">x</a></p>'
 
 
 def test_links_that_open_elsewhere_get_noopener_and_others_do_not():
