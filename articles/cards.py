@@ -107,7 +107,7 @@ def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def _stories_of(region_or_tag):
     if isinstance(region_or_tag, Region):
         # Without "pk" values_list reads the first column, the pk all the same: an equivalent mutant.
-        return region_or_tag.articles.values_list("pk", flat=True)  # pragma: no mutate
+        return region_or_tag.articles.values_list("pk", flat=True)  # pragma: no mutate (pk first anyway)
     return TaggedArticle.objects.filter(tag=region_or_tag).values_list("content_object_id", flat=True)
 
 

@@ -61,7 +61,7 @@ def photo_extension(name):
     The extension a stored photo gets: that of its checked format, which
     check_photo_file has matched to the name (".jpeg" and ".JPG" give "jpg").
     """
-    extension = Path(name).suffix.lower().lstrip(".")
+    extension = Path(name).suffix.lower()[1:]  # the suffix is "" or ".ext"
     if extension not in FORMAT_OF_EXTENSION:
         raise ValueError(f"{name!r} is not the name of a checked photo file")
     return PHOTO_FORMATS[FORMAT_OF_EXTENSION[extension]][0]
@@ -70,7 +70,7 @@ def photo_extension(name):
 def check_photo_file(file, name):
     """The photo's format and size if `file` (a Django File) may be stored as a photo; else PhotoRejected."""
     name = Path(name).name
-    extension = Path(name).suffix.lower().lstrip(".")
+    extension = Path(name).suffix.lower()[1:]
     if not extension:
         raise PhotoRejected(name, "has no extension; photos are .jpg, .jpeg, .png, .gif or .webp files")
     if extension not in FORMAT_OF_EXTENSION:

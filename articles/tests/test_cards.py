@@ -1,6 +1,8 @@
 """A story's card data (articles/cards.py): what it holds, in which order, and who keeps it in step."""
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 
 from articles.cards import card_of, refresh_cards
 from articles.models import Article, Photo, Tag, TaggedArticle
@@ -59,3 +61,35 @@ def test_the_story_page_links_each_tag_to_its_page(client):
     story = make_article(tags=["Tea harvest"])
     tag = Tag.objects.get(name="Tea harvest")
     assert f'href="/tags/{tag.slug}/" rel="tag"' in client.get(story.get_absolute_url()).content.decode()
+
+
+def stop_after(count):
+    """A query wrapper that fails the query after `count`, so a runaway loop of batches fails fast."""
+    done = 0
+
+    def wrapper(execute, sql, params, many, context):
+        nonlocal done
+        done += 1
+        assert done <= count, f"more than {count} queries"
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+def test_the_refresh_cards_command_rebuilds_every_story_in_batches_of_500(django_assert_num_queries, capsys):
+    """A bulk write sends no signals: the command rebuilds all cards, past the first batch too."""
+    Article.objects.bulk_create(
+        Article(headline=f"Bulk story {n}", body="b", slug=f"bulk-{n}") for n in range(500)
+    )
+    last = make_article(tags=["Tea"])  # the 501st story, alone in the second batch
+    Article.objects.update(card={})
+
+    # All ids; one transaction (a savepoint and its release inside the test's); per batch of 500
+    # the stories, regions, tags and photos, and one update per story.
+    expected = 1 + 2 + (4 + 500) + (4 + 1)
+    with django_assert_num_queries(expected), connection.execute_wrapper(stop_after(expected)):
+        call_command("refresh_cards")
+
+    assert [name for name, _slug in card(last)["tags"]] == ["Tea"]
+    assert not Article.objects.filter(card={}).exists()
+    assert capsys.readouterr().out == "Card data rebuilt for 501 stories.\n"

@@ -1,10 +1,11 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction, Tag
 from articles.richtext import text_to_html
 from articles.tests.factories import make_article, make_photo
 from regions.models import Region
@@ -145,3 +146,33 @@ def test_latest_by_region_shows_a_region_whose_stories_are_all_old():
 
     assert by_region[laixi.pk] == [old[1], old[2], old[0]]
     assert by_region[jimo.pk] == recent[:3]
+
+
+def test_a_tag_whose_name_is_only_spaces_is_refused_on_its_name():
+    tag = Tag(name=" \u3000 ")  # an ordinary and a full-width space
+    with pytest.raises(ValidationError) as refused:
+        tag.full_clean()
+    assert refused.value.message_dict == {"name": ["A tag needs a name."]}
+
+
+def test_taggits_slug_maker_makes_the_ascii_slugs_saved_tags_get():
+    """Tag.slugify, for any taggit code that calls it: pinyin, "tag" when nothing is spelled, -N after."""
+    tag = Tag()
+    assert tag.slugify("青岛 啤酒") == "qing-dao-pi-jiu"
+    assert tag.slugify("青岛 啤酒", 2) == "qing-dao-pi-jiu-2"
+    assert tag.slugify("!!!") == "tag"
+    # 8 characters of the column are left for the "-N" of a taken slug.
+    long_slug = tag.slugify("harbour " * 30)
+    assert len(long_slug) == Tag._meta.get_field("slug").max_length - 8
+    assert long_slug.startswith("harbour-harbour-")
+
+
+def test_a_correction_is_named_by_its_local_date_and_the_start_of_its_text():
+    correction = Correction(
+        article=make_article(),
+        text="An earlier version of this story gave the wrong opening date for the new ferry terminal.",
+        created_at=datetime(2026, 3, 4, 20, 30, tzinfo=UTC),  # 5 March in Qingdao
+    )
+    assert str(correction) == (
+        "Correction, 05 March 2026: An earlier version of this story gave the wrong opening date"
+    )

@@ -47,6 +47,10 @@ def test_cleaning_twice_changes_nothing():
         ('<p onclick="steal()" onmouseover="steal()">Text</p>', "<p>Text</p>"),
         ('<p><strong onfocus="x()" tabindex="1">Bold</strong></p>', "<p><strong>Bold</strong></p>"),
         ('<p style="color:red;background:url(javascript:x)">Red</p>', "<p>Red</p>"),
+        (
+            '<p lang="zh-CN" title="Pasted">Text <strong lang="en">bold</strong></p>',
+            "<p>Text <strong>bold</strong></p>",
+        ),
         ('<p><span style="font-family:Comic Sans">Font</span> <font color="red">colour</font></p>',
          "<p>Font colour</p>"),
         ("<style>p{display:none}</style><p>Shown</p>", "<p>Shown</p>"),
@@ -54,6 +58,14 @@ def test_cleaning_twice_changes_nothing():
         ('<object data="x.swf"></object><embed src="x.swf"><p>Kept</p>', "<p>Kept</p>"),
         ('<img src="x" onerror="alert(1)"><p>Kept</p>', "<p>Kept</p>"),
         ("<svg><script>alert(1)</script></svg><p>Kept</p>", "<p>Kept</p>"),
+        # Elements whose content is not the story's text go with it.
+        ("<template><p>Inert</p></template><p>Kept</p>", "<p>Kept</p>"),
+        ("<noscript><p>Turn on JavaScript</p></noscript><p>Kept</p>", "<p>Kept</p>"),
+        ('<iframe src="https://evil.example/">No frames</iframe><p>Kept</p>', "<p>Kept</p>"),
+        ('<object data="x.swf">No plug-in</object><p>Kept</p>', "<p>Kept</p>"),
+        ("<svg><text>Drawn</text></svg><p>Kept</p>", "<p>Kept</p>"),
+        ("<math><mi>x</mi></math><p>Kept</p>", "<p>Kept</p>"),
+        ('<p><a href="tel:+8653212345">Call</a> <a href="ftp://x.cn/f">File</a></p>', "<p>Call File</p>"),
         # Nested tricks: a tag split by another, comments, broken markup.
         ("<scr<script>ipt>alert(1)</script>", "<p>ipt&gt;alert(1)</p>"),
         ("<p>A<!-- <script>alert(1)</script> -->B</p>", "<p>AB</p>"),
@@ -74,6 +86,22 @@ def test_cleaning_twice_changes_nothing():
 )
 def test_anything_else_is_dropped_and_its_text_kept(dirty, clean):
     assert clean_body(dirty) == clean
+
+
+def test_character_references_arrive_as_the_characters_they_name():
+    pasted = "<p>&#169; 2026 &#x9752;&#23707; &#60;b&#62; &lt;i&gt; Tom &amp; Jerry&nbsp;&#160;&#38;</p>"
+    assert clean_body(pasted) == "<p>© 2026 青岛 &lt;b&gt; &lt;i&gt; Tom &amp; Jerry&nbsp;&nbsp;&amp;</p>"
+
+
+def test_a_links_title_and_a_mailto_address_are_kept():
+    html = '<p><a href="mailto:news@qingdao.cn" title="Write to the newsroom">Write</a></p>'
+    assert clean_body(html) == html
+    # A title is trimmed, and one of only spaces is no title.
+    assert clean_body('<p><a href="https://x.cn" title="  City site ">x</a></p>') == (
+        '<p><a href="https://x.cn" title="City site">x</a></p>'
+    )
+    blank = clean_body('<p><a href="https://x.cn" title="   ">x</a></p>')
+    assert blank == '<p><a href="https://x.cn">x</a></p>'
 
 
 def test_links_that_open_elsewhere_get_noopener_and_others_do_not():
@@ -182,6 +210,18 @@ def test_deleting_a_placed_photo_takes_it_out_of_the_body(story_with_photos):
     article.refresh_from_db()
     assert article.body == article.body_html == "<p>One.</p><p>Two.</p>"
     assert article.photos_after_body == [after]
+
+
+@pytest.mark.django_db
+def test_deleting_one_placed_photo_keeps_the_others_in_place(story_with_photos):
+    article, lead, placed, after = story_with_photos
+    figure = '<figure data-photo="{}"></figure>'
+    article.body = "<p>One.</p>" + figure.format(placed.pk) + figure.format(after.pk)
+    article.save()
+    placed.delete()
+    article.refresh_from_db()
+    assert article.body == "<p>One.</p>" + figure.format(after.pk)
+    assert article.body_html.startswith("<p>One.</p><figure") and "After the body." in article.body_html
 
 
 @pytest.mark.django_db

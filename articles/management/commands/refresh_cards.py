@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = "Rebuild the card data (regions, tags, lead photo) of every story, then refresh the page cache."
 
     def handle(self, *args, **options):
-        ids = list(Article.objects.values_list("pk", flat=True))
+        # Without "pk" values_list reads the first column, the pk all the same: an equivalent mutant.
+        ids = list(Article.objects.values_list("pk", flat=True))  # pragma: no mutate (pk first anyway)
         with transaction.atomic():
             for start in range(0, len(ids), 500):
                 refresh_cards(ids[start : start + 500])

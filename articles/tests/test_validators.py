@@ -1,0 +1,59 @@
+"""What articles/validators.py says about a photo file too big to store, in the words editors read."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from articles.tests.test_photo_files import one_bit_png
+from articles.validators import (
+    MAX_PHOTO_BYTES,
+    PhotoRejected,
+    check_photo_file,
+    photo_extension,
+    validate_image_size,
+)
+
+
+def rejection(name, content):
+    with pytest.raises(PhotoRejected) as rejected:
+        check_photo_file(ContentFile(content), name)
+    return rejected.value.messages
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_a_photo_over_the_pixel_limit_is_told_its_size_in_pixels_and_rounded_megapixels():
+    # 6342 x 6386 = 40,500,012 pixels: 40.500012 megapixels, which rounds up.
+    assert rejection("harbour.png", one_bit_png(6342, 6386)) == [
+        "“harbour.png” is 6342 × 6386 pixels (41 megapixels); photos can have at most 40 megapixels."
+    ]
+
+
+def test_an_animation_over_the_pixel_limit_is_told_its_frames_and_their_pixels_in_all():
+    frames = [Image.new("P", (4000, 3400), color) for color in (1, 2, 3)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:])
+    assert rejection("lanterns.gif", buffer.getvalue()) == [
+        "“lanterns.gif” is an animation of 3 frames of 4000 × 3400 pixels (41 megapixels in all); "
+        "photos can have at most 40 megapixels."
+    ]
+
+
+def test_the_old_upload_validator_refuses_a_file_over_the_byte_limit_with_its_size():
+    """validate_image_size is still named by migration 0001, and still refuses what it refused."""
+    validate_image_size(ContentFile(b"x" * MAX_PHOTO_BYTES))  # the limit itself is accepted
+    with pytest.raises(ValidationError) as refused:
+        validate_image_size(ContentFile(b"x" * (MAX_PHOTO_BYTES + 1)))
+    assert refused.value.code == "photo_too_large"
+    with pytest.raises(ValidationError) as refused:
+        validate_image_size(ContentFile(b"x" * (MAX_PHOTO_BYTES + 1024 * 1024)))
+    assert refused.value.messages == ["This photo is 11.0\xa0MB; the largest accepted is 10.0\xa0MB."]
+
+
+def test_a_stored_photo_gets_its_formats_first_extension_and_other_names_are_a_programming_error():
+    names = ("a.JPEG", "b.jpg", "c.Png", "d.webp")
+    assert [photo_extension(name) for name in names] == ["jpg", "jpg", "png", "webp"]
+    with pytest.raises(ValueError, match=r"^'notes\.txt' is not the name of a checked photo file$"):
+        photo_extension("notes.txt")
