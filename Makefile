@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e test-postgres serve serve-smoke scale-smoke bench bench-quick mutate collectstatic setup setup-dev browser \
+.PHONY: run test test-e2e test-postgres serve serve-smoke scale-smoke bench bench-quick mutate mutate-resume collectstatic setup setup-dev browser \
 	vnu migrations-check ci clean
 
 # Debian's packages the targets need outside .venv, installed once by
@@ -97,6 +97,10 @@ serve: setup collectstatic
 # module's score and the surviving mutants. Slow, so not part of make test or CI.
 mutate: setup-dev
 	$(PY) bin/mutate $(FILES)
+
+# make mutate-resume [FILES=...] - go on with the last run: every mutant not yet killed, with the current tests
+mutate-resume: setup-dev
+	$(PY) bin/mutate --resume $(FILES)
 
 # The production-style run, started in the background on a scratch database and
 # checked from outside (health check, security headers, cached static files).
