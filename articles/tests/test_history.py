@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import reversion
 from django.contrib.messages import SUCCESS, get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
@@ -310,6 +312,8 @@ def test_history_page_posts_its_choice_to_the_compare_page_and_offers_restore_to
     signed_in(client, newsroom_user("ma.reporter", "Journalist"))  # may read the story, not change it
     page = client.get(reverse("admin:articles_article_history", args=[story.pk])).content.decode()
     assert "Compare the two chosen versions" in page and "Restore this version" not in page
+    restore_url = reverse("admin:articles_article_restore", args=[story.pk, versions(story)[0].pk])
+    assert client.post(restore_url).status_code == 403
 
 
 def test_a_long_body_diff_marks_only_the_changed_word_and_keeps_line_breaks():
@@ -379,3 +383,25 @@ def test_restore_by_get_goes_back_to_the_history_page(client, editor):
     url = reverse("admin:articles_article_restore", args=[story.pk, versions(story)[0].pk])
 
     assert client.get(url)["Location"] == reverse("admin:articles_article_history", args=[story.pk])
+
+
+def test_the_history_of_a_missing_story_says_so(client, editor):
+    signed_in(client, editor)
+    missing = client.get(reverse("admin:articles_article_history", args=[1000]))
+    assert (missing.status_code, missing.context["exception"]) == (404, "No such story.")
+
+
+def test_the_history_page_runs_the_same_queries_however_many_revisions(client, editor):
+    signed_in(client, editor)
+    story = add_story(client, headline="Counted")
+
+    def queries_for_history():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("admin:articles_article_history", args=[story.pk])).status_code == 200
+        return len(queries)
+
+    save(client, story, headline="Counted twice")
+    few = queries_for_history()
+    for number in range(3):
+        save(client, story, headline=f"Counted again {number}")
+    assert queries_for_history() == few

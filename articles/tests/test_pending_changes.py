@@ -78,7 +78,8 @@ def test_staff_see_the_pending_change_in_the_form_and_at_the_preview_link(client
 
 
 def test_an_editor_publishes_the_pending_change(client, editor, story):
-    save_pending(client, story, headline=PENDING, body="Trains every six minutes.")
+    laoshan = Region.objects.get(slug="laoshan")
+    save_pending(client, story, headline=PENDING, body="Trains every six minutes.", regions=[laoshan.pk])
     story.refresh_from_db()
     opened_at = story.version  # a form opened now must learn of the publication
 
@@ -88,6 +89,7 @@ def test_an_editor_publishes_the_pending_change(client, editor, story):
     story.refresh_from_db()
     assert (story.headline, story.body) == (PENDING, "<p>Trains every six minutes.</p>")
     assert story.version == opened_at + 1
+    assert list(story.regions.all()) == [laoshan]
     assert story.shows_updated
     assert not PendingChange.objects.exists()
     revision = Version.objects.get_for_object(story).first().revision
