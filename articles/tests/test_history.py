@@ -318,8 +318,8 @@ def test_history_page_posts_its_choice_to_the_compare_page_and_offers_restore_to
 
 def test_a_long_body_diff_marks_only_the_changed_word_and_keeps_line_breaks():
     body = " ".join(["the harbour"] * 150)  # over 200 words, each repeated: difflib's "popular" ones
-    assert word_diff(f"Ferries left {body} closed", f"Boats left {body} reopened") == (
-        f"<del>Ferries</del> <ins>Boats</ins> left {body} <del>closed</del> <ins>reopened</ins>"
+    assert word_diff(f"Ferries {body} closed", f"Boats {body} reopened") == (
+        f"<del>Ferries</del> <ins>Boats</ins> {body} <del>closed</del> <ins>reopened</ins>"
     )
     assert word_diff("caption: Pier\ncredit: Li", "caption: Pier\ncredit: Xu") == (
         "caption: Pier\ncredit: <del>Li</del> <ins>Xu</ins>"
