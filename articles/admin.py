@@ -354,7 +354,10 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
         """An editor publishes a story's pending change for readers, or discards it (POST)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        story = super().get_object(request, unquote(object_id))
+        story = super().get_object(
+            request,  # pragma: no mutate (the story list's queryset does not read the request)
+            unquote(object_id),
+        )
         if story is None or decision not in ("publish", "discard"):
             raise Http404("No such story.")
         if not workflow.is_editor(request.user):

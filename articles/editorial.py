@@ -59,7 +59,7 @@ def check_for_publishing(
     return findings
 
 
-def check_story(story, now=None):
+def check_story(story):
     """check_for_publishing() for a saved story, as it stands in the database."""
     return check_for_publishing(
         headline=story.headline,
@@ -68,7 +68,6 @@ def check_story(story, now=None):
         city_wide=story.city_wide,
         photo_alt_texts=[photo.alt_text for photo in story.photos.all()],
         story=story,
-        now=now,
     )
 
 

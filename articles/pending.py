@@ -21,11 +21,10 @@ TEXT_FIELDS = ("headline", "summary", "body", "byline", "source", "city_wide")
 Region = Article.regions.field.related_model
 
 
-def content_of(cleaned_data, article):
-    """The pending fields as the form has them (a field the form lacks keeps the story's value)."""
-    content = {name: cleaned_data.get(name, getattr(article, name)) for name in TEXT_FIELDS}
-    regions = cleaned_data["regions"] if "regions" in cleaned_data else article.regions.all()
-    content["regions"] = sorted(region.pk for region in regions)
+def content_of(cleaned_data):
+    """The pending fields as the form has them (only those who may edit every field hold a change)."""
+    content = {name: cleaned_data[name] for name in TEXT_FIELDS}
+    content["regions"] = sorted(region.pk for region in cleaned_data["regions"])
     return content
 
 
@@ -35,12 +34,11 @@ def hold(form, article, user):
     `article` (and in the form's regions), so the save that follows changes nothing
     readers see.
     """
-    content = content_of(form.cleaned_data, article)
+    content = content_of(form.cleaned_data)
     live = Article.objects.get(pk=article.pk)
     for name in TEXT_FIELDS:
         setattr(article, name, getattr(live, name))
-    if "regions" in form.cleaned_data:
-        form.cleaned_data["regions"] = live.regions.all()
+    form.cleaned_data["regions"] = live.regions.all()
     PendingChange.objects.update_or_create(
         article=article, defaults={"content": content, "saved_by": user, "saved_at": timezone.now()}
     )

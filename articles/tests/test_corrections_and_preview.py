@@ -1,7 +1,7 @@
 """Corrections, "Updated:" on edited published stories, and private preview links."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -151,6 +151,20 @@ def test_author_and_editor_get_a_link_others_are_refused(client, editor, journal
     assert signed_in(client, newsroom_user("zhao.tags", "Tagger")).get(url).status_code == 403
 
 
+def test_the_preview_link_page_says_until_when_the_link_works(client, editor):
+    story = make_article(published=False, published_at=None)
+    url = reverse("admin:articles_article_preview_link", args=[story.pk])
+    signed_in(client, editor)
+    with time_machine.travel(datetime(2026, 5, 4, 1, 30, tzinfo=UTC), tick=False):
+        page = client.get(url).content.decode()
+    missing = client.get(reverse("admin:articles_article_preview_link", args=[story.pk + 1000]))
+
+    assert "<h1>Private preview link</h1>" in page
+    assert "Anyone with this link can read the story as it stands, until 2026-05-07 09:30." in page
+    assert "chen.editor" in page.split('id="user-tools"')[1][:300]  # rendered with the request's context
+    assert (missing.status_code, missing.context["exception"]) == (404, "No such story.")
+
+
 def test_a_preview_link_shows_a_draft_to_anyone_who_has_it_never_cached(client):
     story = make_article(headline="Embargoed budget story", published=False, published_at=None)
     path, _ = preview_link(story)
@@ -172,6 +186,19 @@ def test_a_changed_or_foreign_token_is_404(client):
     assert client.get(reverse("articles:preview", kwargs={"token": "not-a-token"})).status_code == 404
     story.delete()
     assert client.get(path).status_code == 404
+
+
+def test_a_bad_preview_link_says_it_is_not_valid_or_has_expired(client):
+    story = make_article(published=False, published_at=None)
+    path, _ = preview_link(story)
+    story.delete()
+
+    forged = client.get(reverse("articles:preview", kwargs={"token": "not-a-token"}))
+    gone = client.get(path)
+
+    for response in (forged, gone):
+        assert response.status_code == 404
+        assert response.context["exception"] == "This preview link is not valid or has expired."
 
 
 def test_a_preview_link_expires(client):

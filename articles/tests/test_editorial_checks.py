@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles import editorial
 from articles.models import Article
-from articles.tests.factories import make_article
+from articles.tests.factories import make_article, make_photo
 from articles.tests.newsroom import change_url, form_errors, newsroom_user, signed_in, story_data
 from regions.models import Region
 
@@ -104,3 +104,15 @@ def test_a_duplicate_headline_with_markup_is_shown_as_text(editor_client):
     page = response.content.decode()
     assert "Port &lt;script&gt;x&lt;/script&gt; record</a>" in page
     assert "<script>x</script>" not in page
+
+
+def test_checking_a_saved_story_reads_its_photos_and_never_finds_itself_a_duplicate():
+    story = make_article(
+        headline="Ferry pier reopens", city_wide=True, published_at=timezone.now() - timedelta(hours=1)
+    )
+    make_photo(story, alt_text="Passengers boarding")
+    make_photo(story, alt_text=" ")  # an imported photo, never given its alt text
+
+    findings = editorial.check_story(story)
+
+    assert (findings.errors, findings.warnings) == (["1 photo(s) have no alt text."], [])

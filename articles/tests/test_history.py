@@ -1,12 +1,19 @@
 """Revisions (django-reversion): one per save, history, differences, restore; edit conflicts."""
 
-import pytest
-from django.urls import reverse
-from reversion.models import Version
+from datetime import UTC, datetime, timedelta
 
-from articles.history import word_diff
+import pytest
+import reversion
+from django.contrib.messages import SUCCESS, get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Revision, Version
+
+from articles.history import changes_since, snapshot, word_diff
 from articles.models import Article
-from articles.tests.factories import make_photo
+from articles.tests.factories import make_article, make_photo
 from articles.tests.newsroom import (
     ADD_URL,
     change_url,
@@ -15,6 +22,7 @@ from articles.tests.newsroom import (
     signed_in,
     story_data,
 )
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +195,213 @@ def test_word_diff_marks_words_and_escapes_them():
     assert word_diff("", "New <b>text</b>") == "<ins>New &lt;b&gt;text&lt;/b&gt;</ins>"
     assert word_diff("Old text", "") == "<del>Old text</del>"
     assert word_diff("a b c", "a x c") == "a <del>b</del> <ins>x</ins> c"
+
+
+def test_a_snapshot_shows_what_editors_read_in_a_revision_photos_in_their_order():
+    laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
+    story = make_article(
+        headline="Tea harvest begins",
+        summary="Pickers start on the slopes.",
+        body="<p>First leaves.</p>",
+        byline="By Wang Fang",
+        source="qingdaonews.com",
+        city_wide=True,
+        regions=[laoshan, jimo],
+        tags=["Tea", "Farming"],
+        published_at=datetime(2026, 4, 2, 1, 30, tzinfo=UTC),
+        review_note="Name the village.",
+    )
+    second = make_photo(story, position=1, caption="Second", credit="Li Ming", alt_text="Pickers")
+    third = make_photo(story, position=1, caption="Third", credit="Li Ming", alt_text="Baskets")
+    first = make_photo(story, position=0, caption="First", credit="Xu Jie", alt_text="Slopes")
+    other = make_article(headline="Saved in the same revision")
+    make_photo(other, caption="Not this story's photo")
+    with reversion.create_revision():  # as the list's publish action saves several stories
+        story.save()
+        other.save()
+
+    shown = snapshot(Version.objects.get_for_object(story).get())
+
+    assert list(shown.items()) == [
+        ("Headline", "Tea harvest begins"),
+        ("Summary", "Pickers start on the slopes."),
+        ("Body", "<p>First leaves.</p>"),
+        ("Byline", "By Wang Fang"),
+        ("Source", "qingdaonews.com"),
+        ("Regions", f"{jimo.name}, {laoshan.name}"),
+        ("City-wide", "yes"),
+        ("Tags", "Farming, Tea"),
+        ("Status", "Published"),
+        ("Publication time", "2026-04-02 09:30"),
+        ("Note to the author", "Name the village."),
+        (f"Photo {first.pk}", "caption: First\ncredit: Xu Jie\nalt text: Slopes"),
+        (f"Photo {second.pk}", "caption: Second\ncredit: Li Ming\nalt text: Pickers"),
+        (f"Photo {third.pk}", "caption: Third\ncredit: Li Ming\nalt text: Baskets"),
+    ]
+
+
+def test_a_snapshot_of_a_bare_draft_says_none_and_no():
+    story = make_article(headline="Bare", summary="", body="<p>Text.</p>", source="", published=False, published_at=None)
+    with reversion.create_revision():
+        story.save()
+
+    shown = snapshot(Version.objects.get_for_object(story).get())
+
+    assert shown == {
+        "Headline": "Bare",
+        "Summary": "",
+        "Body": "<p>Text.</p>",
+        "Byline": "",
+        "Source": "",
+        "Regions": "none",
+        "City-wide": "no",
+        "Tags": "",
+        "Status": "Draft",
+        "Publication time": "",
+        "Note to the author": "",
+    }
+
+
+def test_compare_shows_a_photo_added_and_one_removed_and_names_both_versions(client, editor):
+    signed_in(client, editor)
+    story = make_article(headline="Harbour at dusk", author=editor)
+    removed = make_photo(story, caption="Old pier", credit="Li", alt_text="Pier")
+    removed_pk = removed.pk
+    with reversion.create_revision():
+        story.save()
+    removed.delete()
+    added = make_photo(story, caption="New pier", credit="Xu", alt_text="Boats")
+    with reversion.create_revision():
+        reversion.set_user(editor)
+        story.save()
+    older, newer = versions(story)
+
+    response = client.get(reverse("admin:articles_article_compare", args=[story.pk]), {"a": newer.pk, "b": older.pk})
+
+    page = response.content.decode()
+    assert "<title>Changes to “Harbour at dusk”" in page
+    assert f'<th scope="row">Photo {removed_pk}</th><td><del>caption: Old pier<br>credit: Li<br>alt text: Pier</del></td>' in page
+    assert f'<th scope="row">Photo {added.pk}</th><td><ins>caption: New pier<br>credit: Xu<br>alt text: Boats</ins></td>' in page
+    saved = [timezone.localtime(v.revision.date_created).strftime("%Y-%m-%d %H:%M:%S") for v in (older, newer)]
+    assert f"From the version saved {saved[0]} by —\n     to the one saved {saved[1]} by chen.editor." in page
+    assert "chen.editor" in page.split('id="user-tools"')[1][:300]  # rendered with the request's context
+
+
+def test_compare_says_why_it_cannot_compare(client, editor):
+    signed_in(client, editor)
+    one = add_story(client, headline="One")
+    url = reverse("admin:articles_article_compare", args=[one.pk])
+
+    missing = client.get(url, {"a": versions(one)[0].pk})
+    alone = client.get(url, {"a": versions(one)[0].pk, "b": versions(one)[0].pk})
+
+    assert (missing.status_code, missing.context["exception"]) == (404, "Choose two versions to compare.")
+    assert (alone.status_code, alone.context["exception"]) == (404, "Choose two versions of this story to compare.")
+
+
+def test_history_page_posts_its_choice_to_the_compare_page_and_offers_restore_to_the_author(client):
+    author = newsroom_user("wu.reporter", "Journalist")
+    signed_in(client, author)
+    story = add_story(client, headline="Own draft")
+    save(client, story, headline="Own draft, longer")
+
+    page = client.get(reverse("admin:articles_article_history", args=[story.pk])).content.decode()
+
+    assert f'<form method="get" action="{reverse("admin:articles_article_compare", args=[story.pk])}">' in page
+    assert "Restore this version" in page
+    signed_in(client, newsroom_user("ma.reporter", "Journalist"))  # may read the story, not change it
+    page = client.get(reverse("admin:articles_article_history", args=[story.pk])).content.decode()
+    assert "Compare the two chosen versions" in page and "Restore this version" not in page
+    restore_url = reverse("admin:articles_article_restore", args=[story.pk, versions(story)[0].pk])
+    assert client.post(restore_url).status_code == 403
+
+
+def test_a_long_body_diff_marks_only_the_changed_word_and_keeps_line_breaks():
+    body = " ".join(["the harbour"] * 150)  # over 200 words, each repeated: difflib's "popular" ones
+    assert word_diff(f"Ferries {body} closed", f"Boats {body} reopened") == (
+        f"<del>Ferries</del> <ins>Boats</ins> {body} <del>closed</del> <ins>reopened</ins>"
+    )
+    assert word_diff("caption: Pier\ncredit: Li", "caption: Pier\ncredit: Xu") == (
+        "caption: Pier\ncredit: <del>Li</del> <ins>Xu</ins>"
+    )
+
+
+def test_an_edit_conflict_further_back_than_fifty_saves_is_not_itemised():
+    story = make_article(headline="Busy story")
+    for number in range(1, 52):
+        story.version = number
+        story.headline = f"Busy story, take {number}"
+        with reversion.create_revision():
+            story.save()
+
+    assert changes_since(story, 2)[2] == [("Headline", "Busy story, take <del>2</del> <ins>51</ins>")]
+    assert changes_since(story, 1)[2] is None
+    assert changes_since(story, 99)[2] is None
+
+
+def test_restoring_a_live_story_marks_it_updated_counts_a_save_and_says_which_version(client, editor):
+    signed_in(client, editor)
+    laoshan = Region.objects.get(slug="laoshan")
+    story = add_story(client, headline="Ferry fares", city_wide=False, regions=[laoshan.pk])
+    save(client, story, status="published")
+    good = versions(story)[-1]
+    Revision.objects.filter(pk=good.revision_id).update(date_created=datetime(2026, 1, 5, 4, 0, tzinfo=UTC))
+    save(client, story, headline="Ferry fares (wrong)", city_wide="on", regions=[])
+    Article.objects.filter(pk=story.pk).update(revised_at=None)
+    version_before = story.version
+
+    response = client.post(reverse("admin:articles_article_restore", args=[story.pk, good.pk]))
+
+    assert response["Location"] == change_url(story)
+    story.refresh_from_db()
+    assert (story.headline, list(story.regions.all()), story.city_wide) == ("Ferry fares", [laoshan], False)
+    assert story.version == version_before + 1
+    assert timezone.now() - story.revised_at < timedelta(seconds=30)
+    restored = versions(story)[-1].revision
+    assert (restored.user, restored.comment) == (editor, "Restored the version of 2026-01-05 12:00.")
+    message = list(get_messages(response.wsgi_request))[-1]
+    assert (message.level, message.message) == (
+        SUCCESS,
+        "Restored the version of 2026-01-05 12:00; it is saved as a new revision.",
+    )
+
+
+def test_restoring_a_draft_leaves_it_without_an_updated_time(client, editor):
+    signed_in(client, editor)
+    story = add_story(client, headline="Draft one")
+    save(client, story, headline="Draft two")
+
+    client.post(reverse("admin:articles_article_restore", args=[story.pk, versions(story)[0].pk]))
+
+    story.refresh_from_db()
+    assert (story.headline, story.revised_at) == ("Draft one", None)
+
+
+def test_restore_by_get_goes_back_to_the_history_page(client, editor):
+    signed_in(client, editor)
+    story = add_story(client, headline="Kept")
+    url = reverse("admin:articles_article_restore", args=[story.pk, versions(story)[0].pk])
+
+    assert client.get(url)["Location"] == reverse("admin:articles_article_history", args=[story.pk])
+
+
+def test_the_history_of_a_missing_story_says_so(client, editor):
+    signed_in(client, editor)
+    missing = client.get(reverse("admin:articles_article_history", args=[1000]))
+    assert (missing.status_code, missing.context["exception"]) == (404, "No such story.")
+
+
+def test_the_history_page_runs_the_same_queries_however_many_revisions(client, editor):
+    signed_in(client, editor)
+    story = add_story(client, headline="Counted")
+
+    def queries_for_history():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("admin:articles_article_history", args=[story.pk])).status_code == 200
+        return len(queries)
+
+    save(client, story, headline="Counted twice")
+    few = queries_for_history()
+    for number in range(3):
+        save(client, story, headline=f"Counted again {number}")
+    assert queries_for_history() == few

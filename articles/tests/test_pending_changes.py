@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import SUCCESS, WARNING, get_messages
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -77,16 +78,22 @@ def test_staff_see_the_pending_change_in_the_form_and_at_the_preview_link(client
 
 
 def test_an_editor_publishes_the_pending_change(client, editor, story):
-    save_pending(client, story, headline=PENDING, body="Trains every six minutes.")
+    laoshan = Region.objects.get(slug="laoshan")
+    save_pending(client, story, headline=PENDING, body="Trains every six minutes.", regions=[laoshan.pk])
+    story.refresh_from_db()
+    opened_at = story.version  # a form opened now must learn of the publication
 
     response = client.post(pending_url(story, "publish"), follow=True)
 
     assert "are published" in str(list(response.context["messages"])[0])
     story.refresh_from_db()
     assert (story.headline, story.body) == (PENDING, "<p>Trains every six minutes.</p>")
+    assert story.version == opened_at + 1
+    assert list(story.regions.all()) == [laoshan]
     assert story.shows_updated
     assert not PendingChange.objects.exists()
-    assert Version.objects.get_for_object(story).first().revision.comment == "Published the pending changes."
+    revision = Version.objects.get_for_object(story).first().revision
+    assert (revision.comment, revision.user) == ("Published the pending changes.", editor)
     client.logout()
     assert "six minutes" in client.get(story.get_absolute_url()).content.decode()
 
@@ -144,3 +151,41 @@ def test_a_pending_body_is_shown_clean_in_the_preview(client, editor, story):
     story.refresh_from_db()
     assert show_pending(story)
     assert story.body == story.body_html == "<p>Trains soon.</p>"
+
+
+def test_publishing_and_discarding_say_what_happened_and_return_to_the_story(client, editor, story):
+    def last_message(response):
+        message = list(get_messages(response.wsgi_request))[-1]
+        return message.level, message.message
+
+    save_pending(client, story, headline=PENDING)
+    published = client.post(pending_url(story, "publish"))
+    assert last_message(published) == (
+        SUCCESS,
+        f"The pending changes to “{PENDING}” are published — "
+        f'<a href="{story.get_absolute_url()}">view on site</a>.',
+    )
+    story.refresh_from_db()
+    save_pending(client, story, headline=f"{PENDING} at noon")
+    discarded = client.post(pending_url(story, "discard"))
+    assert last_message(discarded) == (
+        SUCCESS,
+        f"The pending changes to “{PENDING}” are discarded; the live story is unchanged.",
+    )
+    nothing = client.post(pending_url(story, "publish"))
+    assert last_message(nothing) == (WARNING, "This story has no pending changes.")
+    for response in (published, discarded, nothing):
+        assert response["Location"] == change_url(story)
+
+
+def test_pending_decisions_are_posted_and_named(client, editor, story):
+    save_pending(client, story, headline=PENDING)
+
+    by_get = client.get(pending_url(story, "publish"))
+    unknown = client.post(pending_url(story, "keep"))
+    missing = client.post(reverse("admin:articles_article_pending", args=[story.pk + 1000, "publish"]))
+
+    assert (by_get.status_code, by_get["Allow"]) == (405, "POST")
+    for response in (unknown, missing):
+        assert (response.status_code, response.context["exception"]) == (404, "No such story.")
+    assert PendingChange.objects.exists()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -325,7 +326,7 @@ def test_tagger_cannot_add_stories_or_use_the_publish_actions(client, tagger):
 
 
 def test_allowed_moves_per_role(journalist, editor, tagger):
-    own = draft_by(journalist)
+    own = draft_by(journalist, version=3)
     assert workflow.allowed_targets(journalist, own) == [Status.DRAFT, Status.IN_REVIEW]
     assert workflow.allowed_targets(editor, own) == [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED]
     assert workflow.allowed_targets(tagger, own) == [Status.DRAFT]
@@ -401,3 +402,20 @@ def test_a_scheduled_story_page_is_404_until_its_time(client):
     with time_machine.travel(start + timedelta(hours=2, seconds=1), tick=False):
         assert client.get(story.get_absolute_url()).status_code == 200
         assert "Embargoed until noon" in client.get("/").content.decode()
+
+
+def test_moving_stories_in_bulk_follows_the_table_story_by_story(rf, journalist, other_journalist):
+    """The list's actions move stories through ArticleAdmin.move_stories, which skips what may not move."""
+    request = rf.post(CHANGELIST)
+    request.user = journalist
+    published = make_article(author=journalist)  # no move from published to review
+    someone_elses = draft_by(other_journalist)
+    own = draft_by(journalist, version=3)
+
+    moved = admin.site._registry[Article].move_stories(request, [published, someone_elses, own], Status.IN_REVIEW)
+
+    assert moved == [own]
+    statuses = dict(Article.objects.values_list("pk", "status"))
+    assert statuses == {published.pk: Status.PUBLISHED, someone_elses.pk: Status.DRAFT, own.pk: Status.IN_REVIEW}
+    versions = dict(Article.objects.values_list("pk", "version"))
+    assert versions == {published.pk: 0, someone_elses.pk: 0, own.pk: 4}  # a form opened before the move is stopped
