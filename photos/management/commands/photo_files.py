@@ -43,7 +43,8 @@ class Command(BaseCommand):
             help="Delete unused files only when older than this many hours (default 24).",
         )
 
-    def handle(self, *args, dry_run=False, all=False, min_age=24, **options):
+    def handle(self, *args, dry_run, all, min_age, **options):
+        # No defaults here: call_command and the command line always pass the parser's.
         self.dry_run = dry_run
         self.verbosity = options["verbosity"]
         remade, failed = self.remake_renditions(everything=all)
