@@ -26,7 +26,7 @@ class Picture:
     sizes: str = ""
 
 
-def picture(photo, kind="story"):
+def picture(photo, kind):
     """The <picture> sources for `photo` shown as `kind` (a key of SIZES)."""
     renditions = photo.renditions or {}
     entries = renditions.get("cards" if kind in ("card", "featured") else "sizes") or []

@@ -6,7 +6,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("photos/_picture.html")
-def picture_of(photo, kind="story", alt=None, lead=False):
+def picture_of(photo, kind, alt=None, *, lead):
     """
     A <picture> of the photo's renditions: WebP with a JPEG fallback, width and
     height against layout shift; lazily loaded unless it is the lead (first on screen).
