@@ -152,7 +152,7 @@ def test_all_remakes_photos_that_are_up_to_date(media_root, django_capture_on_co
         out, _ = run("--all", "--min-age", "0")
     assert f"[1/2] photo {first.pk} ({first.image.name}): remade (--all)\n" in out
     assert f"[2/2] photo {second.pk} ({second.image.name}): remade (--all)\n" in out
-    assert "2 photos' renditions were remade, 0 could not be read" in out
+    assert out.splitlines()[-1].startswith("2 photos' renditions were remade, 0 could not be read;")
     assert on_disk(media_root) == files_of_photos(media_root)
 
 
@@ -197,10 +197,10 @@ def test_dry_run_counts_what_it_would_do(media_root):
     Photo.objects.update(renditions={})
     out, _ = run("--dry-run", "--min-age", "0")
     assert out.count("would remake (stored before renditions)") == 2
-    assert out.endswith(
+    assert out.splitlines()[-1] == (
         "2 photos' renditions would be remade, 0 could not be read; "
         f"{2 * len(renditions.rendition_files(make_photo(make_article()).renditions))} unused photo files "
-        "and 0 expired kept uploads would be deleted.\n"
+        "and 0 expired kept uploads would be deleted."
     )
 
 
