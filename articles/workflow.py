@@ -165,11 +165,21 @@ def create_roles(apps, schema_editor=None):
     for app_config in apps.get_app_configs():
         models_module = getattr(app_config, "models_module", None)
         app_config.models_module = models_module or True
-        create_permissions(app_config, verbosity=0, apps=apps)
+        create_permissions(
+            app_config,
+            verbosity=0,  # pragma: no mutate (it prints only from verbosity 2)
+            apps=apps,  # pragma: no mutate (today's auth models read the same tables as the historical)
+        )
         app_config.models_module = models_module
 
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
+    group_model = apps.get_model(
+        "auth",
+        "Group",  # pragma: no mutate (get_model ignores the case of a model's name)
+    )
+    permission_model = apps.get_model(
+        "auth",
+        "Permission",  # pragma: no mutate (get_model ignores the case of a model's name)
+    )
     for name, permission_names in ROLES.items():
         group, _ = group_model.objects.get_or_create(name=name)
         permissions = []

@@ -2,9 +2,11 @@
 
 import re
 from html import unescape
+from types import ModuleType
 
+from django.contrib import admin
 from django.contrib.auth.models import Group, User
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -13,6 +15,20 @@ ADD_URL = reverse("admin:articles_article_add")
 
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def serve_admin_urls_built_now(settings):
+    """Serve requests from the admin's addresses as its `get_urls()` builds them now.
+
+    The site's URLconf calls every admin's `get_urls()` once, at import; a test that means to notice a change to
+    those addresses (mutmut switches a mutant on only after import) has to build them again.
+    """
+    from newsroom import urls as site_urls
+
+    urlconf = ModuleType("admin_urls_built_now")
+    urlconf.__dict__.update(vars(site_urls))
+    urlconf.urlpatterns = [path("admin/", admin.site.urls), *site_urls.urlpatterns]
+    settings.ROOT_URLCONF = urlconf
 
 
 def newsroom_user(username, role=None):

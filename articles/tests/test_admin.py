@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,6 +9,7 @@ from django.urls import reverse
 from articles import validators
 from articles.models import Article, Photo
 from articles.tests.factories import image_upload, make_article, make_photo
+from articles.tests.newsroom import newsroom_user, serve_admin_urls_built_now, signed_in
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +251,19 @@ def test_a_tag_of_exactly_the_limit_is_saved(admin_client):
     response = admin_client.post(ADD_URL, story_form(tags=f"Tea, {longest}"))
     assert response.status_code == 302
     assert sorted(Article.objects.get().tags.names()) == ["Tea", longest]
+
+
+def test_the_preview_link_and_pending_pages_answer_at_their_addresses(client, settings):
+    """A story's preview-link page and its pending-change decisions live under /admin/articles/article/<id>/."""
+    serve_admin_urls_built_now(settings)
+    signed_in(client, newsroom_user("chen.editor", "Editor"))
+    story = make_article(published=False, published_at=None)
+    preview = f"/admin/articles/article/{story.pk}/preview-link/"
+    discard = f"/admin/articles/article/{story.pk}/pending/discard/"
+    assert reverse("admin:articles_article_preview_link", args=[story.pk]) == preview
+    assert reverse("admin:articles_article_pending", args=[story.pk, "discard"]) == discard
+
+    assert "<h1>Private preview link</h1>" in client.get(preview).content.decode()
+    response = client.post(discard)
+    assert response["Location"] == f"/admin/articles/article/{story.pk}/change/"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["This story has no pending changes."]

@@ -19,6 +19,7 @@ from articles.tests.newsroom import (
     change_url,
     form_errors,
     newsroom_user,
+    serve_admin_urls_built_now,
     signed_in,
     story_data,
 )
@@ -405,3 +406,24 @@ def test_the_history_page_runs_the_same_queries_however_many_revisions(client, e
     for number in range(3):
         save(client, story, headline=f"Counted again {number}")
     assert queries_for_history() == few
+
+
+def test_history_compare_and_restore_answer_at_their_addresses(client, editor, settings):
+    """A story's history, compare and restore pages live under /admin/articles/article/<id>/history/."""
+    serve_admin_urls_built_now(settings)
+    signed_in(client, editor)
+    story = add_story(client, headline="Ferry timetable set")
+    save(client, story, headline="Ferry timetable confirmed")
+    older, newer = versions(story)
+    history = f"/admin/articles/article/{story.pk}/history/"
+    restore = f"/admin/articles/article/{story.pk}/history/{older.pk}/restore/"
+    assert reverse("admin:articles_article_history", args=[story.pk]) == history
+    assert reverse("admin:articles_article_compare", args=[story.pk]) == history + "compare/"
+    assert reverse("admin:articles_article_restore", args=[story.pk, older.pk]) == restore
+
+    assert "Restore this version" in client.get(history).content.decode()
+    compare = client.get(history + "compare/", {"a": older.pk, "b": newer.pk})
+    assert "Ferry timetable <del>set</del> <ins>confirmed</ins>" in compare.content.decode()
+    assert client.post(restore).status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "Ferry timetable set"

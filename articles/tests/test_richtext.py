@@ -1,6 +1,8 @@
 """Story bodies as HTML (issue 14): the sanitiser, placed photos, the data migration, the editor's form."""
 
+import json
 import re
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -283,6 +285,41 @@ def test_the_form_offers_the_editor_the_storys_photos_after_the_lead_and_no_inli
     assert f'data-draft-key="newsroom:draft:story-{article.pk}:user-{admin_user.pk}"' in page
     assert 'data-limit="255"' in page and 'data-limit="300"' in page
     assert 'maxlength="255"' not in page  # the browser would cut pasted text without a word
+
+
+@pytest.mark.django_db
+def test_the_editor_is_given_its_module_the_kept_formats_and_each_photo_it_may_place(
+    admin_client, story_with_photos
+):
+    """What story-editor.js reads from the body's textarea: a photo is labelled by its caption (80 characters at
+    most), else by its file's name, else by its description."""
+    article, lead, placed, after = story_with_photos
+    placed.caption = "Tea pickers " * 10
+    placed.save()
+    after.caption, after.original_name = "", ""
+    after.save()
+    page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+
+    textarea = re.search(r"<textarea [^>]*data-story-editor[^>]*>", page).group(0)
+    config = json.loads(unescape(re.search(r'data-story-editor="([^"]*)"', textarea).group(1)))
+    assert config["editorModule"] == "/static/django_prose_editor/editor.js"
+    assert config["extensions"]["Heading"] == {"levels": [2, 3]}
+    assert config["extensions"]["OrderedList"] == {"enableListAttributes": False}
+    assert config["photos"] == [
+        {
+            "id": photo.pk,
+            "url": photo.image.url,
+            "alt": "A description of the photo.",
+            "caption": photo.caption,
+            "credit": photo.credit,
+            "label": label,
+        }
+        for photo, label in ((placed, placed.caption[:80]), (after, "A description of the photo."))
+    ]
+    assert 'rows="16"' in textarea and "required" not in textarea  # the server says what is missing
+    for sheet in ("material-icons.css", "editor.css", "overrides.css"):
+        assert f'href="/static/django_prose_editor/{sheet}"' in page
+    assert 'href="/static/newsroom/story-editor.css"' in page
 
 
 @pytest.mark.django_db

@@ -8,9 +8,13 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from articles import models as articles_models
 from articles import workflow
 from articles.models import Article
 from articles.tests.factories import make_article, make_photo
@@ -63,6 +67,28 @@ def test_the_migration_makes_the_three_groups_with_their_permissions():
         assert held == set(expected), name
     assert "articles.publish_article" not in workflow.ROLES["Journalist"]
     assert "articles.change_article" not in workflow.ROLES["Tagger"]
+
+
+def roles_held():
+    groups = Group.objects.prefetch_related("permissions__content_type")
+    return {g.name: {f"{p.content_type.app_label}.{p.codename}" for p in g.permissions.all()} for g in groups}
+
+
+def test_create_roles_makes_permissions_and_groups_quietly_in_a_fresh_database(capsys):
+    """As the data migration calls it (historical apps, no permissions made yet), and as seed_demo_content does."""
+    Permission.objects.all().delete()
+    Group.objects.all().delete()
+    historical = MigrationLoader(connection).project_state().apps
+
+    workflow.create_roles(historical)
+
+    assert roles_held() == {name: set(held) for name, held in workflow.ROLES.items()}
+    assert not any(config.models_module for config in historical.get_app_configs())  # left as it found them
+    Group.objects.filter(name="Tagger").delete()
+    workflow.create_roles(django_apps)
+    assert roles_held()["Tagger"] == set(workflow.ROLES["Tagger"])
+    assert django_apps.get_app_config("articles").models_module is articles_models
+    assert capsys.readouterr().out == ""
 
 
 # --- Journalists --------------------------------------------------------------
