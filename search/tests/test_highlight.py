@@ -86,3 +86,8 @@ def test_without_a_match_the_snippet_is_the_start_of_the_summary_or_body():
     assert snippet(story("", "Ships wait."), parse_query("harbour")) == "Ships wait."
     assert snippet(story("", "Ships wait."), []) == "Ships wait."
     assert snippet(story("", "Ships wait. " * 30), [], length=20) == "Ships wait. Ships…"
+
+
+def test_a_snippet_is_at_most_240_characters_by_default():
+    assert snippet(story("", "a" * 240), []) == "a" * 240
+    assert snippet(story("", "a" * 241), []) == "a" * 240 + "…"
