@@ -42,8 +42,8 @@ def highlight(text, terms, length=None):
     if length is not None and len(text) > length:
         start = max(0, (first.start() if first else 0) - length // 4)
         if start:
-            # Begin at a word boundary (Chinese has none, so cut anywhere).
-            space = text.find(" ", start, start + 20)
+            # Begin at a word boundary before the match (Chinese has none, so cut anywhere).
+            space = text.find(" ", start, first.start())
             start = space + 1 if space != -1 else start
             prefix = "…"
         end = start + length

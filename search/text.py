@@ -22,7 +22,8 @@ MAX_TERMS = 10
 
 
 def bigrams(run):
-    return [run] if len(run) < 2 else [run[i : i + 2] for i in range(len(run) - 1)]
+    # A single character is its own only word.
+    return [run[i : i + 2] for i in range(max(len(run) - 1, 1))]
 
 
 def index_text(text):
