@@ -66,14 +66,23 @@ def test_each_refused_photo_file_is_told_why_in_a_sentence_naming_the_file():
     webp = io.BytesIO()
     Image.new("RGB", (40, 30)).save(webp, format="WEBP")
     cases = {
-        "uploads/2025/harbour": (jpeg.getvalue(), "has no extension; photos are .jpg, .jpeg, .png, .gif or .webp files"),
-        "drawing.SVG": (b"<svg/>", "cannot be a photo: “.svg” files are not accepted (JPEG, PNG, GIF or WebP only)"),
+        "uploads/2025/harbour": (
+            jpeg.getvalue(),
+            "has no extension; photos are .jpg, .jpeg, .png, .gif or .webp files",
+        ),
+        "drawing.SVG": (
+            b"<svg/>",
+            "cannot be a photo: “.svg” files are not accepted (JPEG, PNG, GIF or WebP only)",
+        ),
         "empty.jpg": (b"", "is empty (0 bytes)"),
         "huge.jpg": (b"x" * (MAX_PHOTO_BYTES + 1), "is 10.0\xa0MB; the largest accepted is 10.0\xa0MB"),
         "notes.jpg": (b"just text", "is not a readable image: it is not a JPEG, PNG, GIF or WebP file"),
         "chart.jpg": (one_bit_png(8, 8), "is a PNG image, but its name ends in .jpg; rename it to .png"),
         "beach.png": (webp.getvalue(), "is a WebP image, but its name ends in .png; rename it to .webp"),
-        "map.png": (one_bit_png(13000, 13000), "is over 80 megapixels; photos can have at most 40 megapixels"),
+        "map.png": (
+            one_bit_png(13000, 13000),
+            "is over 80 megapixels; photos can have at most 40 megapixels",
+        ),
     }
     for name, (content, reason) in cases.items():
         shown = name.rpartition("/")[2]
