@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from articles.tests.test_photo_files import noisy_jpeg, one_bit_png
+from articles.tests.test_photo_files import noisy_jpeg, one_bit_png, tiff_bytes
 from articles.validators import (
     MAX_PHOTO_BYTES,
     PhotoRejected,
@@ -76,6 +76,7 @@ def test_each_refused_photo_file_is_told_why_in_a_sentence_naming_the_file():
         ),
         "empty.jpg": (b"", "is empty (0 bytes)"),
         "huge.jpg": (b"x" * (MAX_PHOTO_BYTES + 1), "is 10.0\xa0MB; the largest accepted is 10.0\xa0MB"),
+        "scan.jpg": (tiff_bytes(), "is not a readable image: it is not a JPEG, PNG, GIF or WebP file"),
         "notes.jpg": (b"just text", "is not a readable image: it is not a JPEG, PNG, GIF or WebP file"),
         "chart.jpg": (one_bit_png(8, 8), "is a PNG image, but its name ends in .jpg; rename it to .png"),
         "beach.png": (webp.getvalue(), "is a WebP image, but its name ends in .png; rename it to .webp"),
