@@ -171,7 +171,12 @@ class ArticleQuerySet(models.QuerySet):
         # From the tags, so that each tag's floor is read once and bounds its links' index range.
         candidates = (
             Tag.objects.filter(pk__in=story_tags)
-            .alias(floor=Coalesce(Subquery(floor), 0))
+            .alias(
+                floor=Coalesce(
+                    Subquery(floor),
+                    0,  # pragma: no mutate (story ids start at 1: a floor of 0 or 1 lets every link in)
+                )
+            )
             .filter(articles_taggedarticle_items__content_object_id__gte=F("floor"))
             .values("articles_taggedarticle_items__content_object_id")
         )

@@ -13,7 +13,7 @@ from .models import Article, Photo
 
 def refresh_body(article_id, deleted_photo_id=None):
     """Take a deleted photo out of the story's body and render body_html again, if anything changed."""
-    article = Article.objects.filter(pk=article_id).only("pk", "body", "body_html").first()
+    article = Article.objects.filter(pk=article_id).only("body", "body_html").first()
     if article is None or not richtext.placed_photo_ids(article.body):
         return
     old = (article.body, article.body_html)

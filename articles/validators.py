@@ -83,9 +83,8 @@ def check_photo_file(file, name):
         raise PhotoRejected(
             name, f"is {filesizeformat(file.size)}; the largest accepted is {filesizeformat(MAX_PHOTO_BYTES)}"
         )
-    file.seek(0)
     try:
-        image = Image.open(file, formats=list(PHOTO_FORMATS))
+        image = Image.open(file, formats=list(PHOTO_FORMATS))  # Pillow rewinds the file itself
     except Image.DecompressionBombError:
         over = f"is over {2 * MAX_PHOTO_PIXELS // 1_000_000} megapixels"
         raise PhotoRejected(name, pixel_limit_reason(over)) from None

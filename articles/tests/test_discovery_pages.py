@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -71,6 +72,36 @@ def test_json_ld_without_byline_names_the_newsroom_and_escapes_script(client):
     assert data["author"][0]["@type"] == "NewsMediaOrganization"
     assert data["articleSection"] == ["City-wide"]
     assert "image" not in data
+
+
+def test_json_ld_is_exactly_what_google_reads_for_a_tagged_story_without_summary(client):
+    """Headline cut at 110 characters, "By " dropped from the byline, tags as keywords, empty fields left out."""
+    laoshan = Region.objects.get(slug="laoshan")
+    story = make_article(
+        headline="Tea " * 30, summary="", byline="By  Li Na ", regions=[laoshan], tags=["Tea", "Harvest"]
+    )
+    story = Article.objects.get(pk=story.pk)
+    url = f"http://testserver{story.get_absolute_url()}"
+    publisher = {
+        "@type": "NewsMediaOrganization",
+        "name": "Qingdao City News",
+        "url": "http://testserver/",
+        "logo": {"@type": "ImageObject", "url": f"http://testserver{static('favicon.svg')}"},
+    }
+    assert json_ld(client.get(story.get_absolute_url()).content.decode()) == {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": ("Tea " * 30)[:110],
+        "datePublished": story.published_at.isoformat(),
+        "dateModified": story.updated_at.isoformat(),
+        "author": [{"@type": "Person", "name": "Li Na"}],
+        "publisher": publisher,
+        "articleSection": ["Laoshan"],
+        "keywords": ["Harvest", "Tea"],
+        "inLanguage": "en",
+    }
 
 
 def test_json_ld_uses_site_url_when_set(client, settings):

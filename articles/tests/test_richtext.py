@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
@@ -212,6 +213,20 @@ def test_deleting_a_placed_photo_takes_it_out_of_the_body(story_with_photos):
     article.refresh_from_db()
     assert article.body == article.body_html == "<p>One.</p><p>Two.</p>"
     assert article.photos_after_body == [after]
+
+
+@pytest.mark.django_db
+def test_an_edited_placed_photo_is_drawn_again_and_other_photo_saves_write_no_story(story_with_photos):
+    """The body keeps the placed photo's new caption; saving a photo that changes nothing updates nothing."""
+    article, lead, placed, after = story_with_photos
+    placed.caption = "A new caption."
+    placed.save()
+    article.refresh_from_db()
+    assert "A new caption." in article.body_html and "Placed &lt;i&gt;caption" not in article.body_html
+    for photo in (after, lead, placed):
+        with CaptureQueriesContext(connection) as captured:
+            photo.save()
+        assert not [query for query in captured if '"body_html" = ' in query["sql"]]
 
 
 @pytest.mark.django_db

@@ -678,3 +678,34 @@ def test_an_old_tag_address_redirects_in_three_queries(client, django_assert_num
     with django_assert_num_queries(3):
         response = client.get(tag_page("old-tea"))
     assert (response.status_code, response["Location"]) == (301, tag_page("tea"))
+
+
+def test_related_stories_come_from_each_tags_newest_stories_only(monkeypatch):
+    """Only the RELATED_CANDIDATES newest stories of a tag are candidates, however old the story is."""
+    monkeypatch.setattr("articles.models.RELATED_CANDIDATES", 3)
+    story = make_article(headline="Story", tags=["a"], days_ago=1)
+    for headline, days_ago in (("old 1", 30), ("old 2", 20), ("new 1", 5), ("new 2", 4), ("new 3", 3)):
+        make_article(headline=headline, tags=["a"], days_ago=days_ago)
+    story = Article.objects.with_relations().get(pk=story.pk)
+    related = Article.objects.published().related_to(story)
+    assert [article.headline for article in related] == ["new 3", "new 2", "new 1"]
+
+
+def test_related_story_ties_go_to_the_latest_added_and_read_in_one_query(django_assert_num_queries):
+    """Same tags, region and time: the later story first; headline, address and date come with the query."""
+    laoshan, jimo = Region.objects.get(slug="laoshan"), Region.objects.get(slug="jimo")
+    story = make_article(headline="Story", tags=["a"], regions=[laoshan, jimo], days_ago=1)
+    both = make_article(headline="in both regions", tags=["a"], regions=[laoshan, jimo], days_ago=9)
+    first, second = (make_article(headline=name, tags=["a"], days_ago=2) for name in ("first", "second"))
+    Article.objects.filter(pk__in=[first.pk, second.pk]).update(published_at=first.published_at)
+    story = Article.objects.with_relations().get(pk=story.pk)
+    with django_assert_num_queries(1):
+        related = [
+            (article.headline, article.get_absolute_url(), article.published_at)
+            for article in Article.objects.published().related_to(story)
+        ]
+    assert related == [
+        ("in both regions", both.get_absolute_url(), both.published_at),
+        ("second", second.get_absolute_url(), first.published_at),
+        ("first", first.get_absolute_url(), first.published_at),
+    ]

@@ -1,5 +1,7 @@
 """The story template tags and filters (articles/templatetags/)."""
 
+import pytest
+
 from articles.templatetags.articles_tags import excerpt
 
 
@@ -13,3 +15,44 @@ def test_an_excerpt_cut_before_a_space_or_a_chinese_character_keeps_the_whole_wo
 def test_full_width_letters_count_two_columns_like_chinese_characters():
     assert excerpt("ＱＩＮＧＤＡＯ", 6) == "ＱＩＮ…"
     assert excerpt("一二三四", 6) == "一二三…"
+
+
+def render_card_and_row(article):
+    from django.template import Context, Template
+
+    from articles.models import Article
+
+    article = Article.objects.get(pk=article.pk)
+    page = Template("{% load story_cards %}{% story_card article %}|{% story_headline article %}")
+    return page.render(Context({"article": article}))
+
+
+@pytest.mark.django_db
+def test_kept_cards_and_headline_rows_follow_the_sites_time_zone(settings):
+    """A fragment kept for one time zone is not served for another: its dates would be wrong."""
+    from datetime import UTC, datetime
+
+    from articles.tests.factories import make_article
+
+    story = make_article(headline="Night ferry", published_at=datetime(2025, 5, 26, 20, 0, tzinfo=UTC))
+    shanghai = render_card_and_row(story)
+    assert ">2025-05-27</time>" in shanghai and ">May 27</time>" in shanghai
+    assert render_card_and_row(story) == shanghai
+    settings.TIME_ZONE = "UTC"
+    utc = render_card_and_row(story)
+    assert ">2025-05-26</time>" in utc and ">May 26</time>" in utc
+
+
+@pytest.mark.django_db
+def test_cards_are_rendered_when_the_cache_is_down(settings):
+    """A cache that cannot be reached (Redis down) costs rendering time, never the page."""
+    from articles.tests.factories import make_article
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "down": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1"},
+    }
+    settings.PAGE_CACHE_ALIAS = "down"
+    story = make_article(headline="Night ferry")
+    card, row = render_card_and_row(story).split("|")
+    assert ">Night ferry</a>" in card and ">Night ferry</a>" in row

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from articles.tests.test_photo_files import one_bit_png
+from articles.tests.test_photo_files import noisy_jpeg, one_bit_png, tiff_bytes
 from articles.validators import (
     MAX_PHOTO_BYTES,
     PhotoRejected,
@@ -57,3 +57,53 @@ def test_a_stored_photo_gets_its_formats_first_extension_and_other_names_are_a_p
     assert [photo_extension(name) for name in names] == ["jpg", "jpg", "png", "webp"]
     with pytest.raises(ValueError, match=r"^'notes\.txt' is not the name of a checked photo file$"):
         photo_extension("notes.txt")
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_each_refused_photo_file_is_told_why_in_a_sentence_naming_the_file():
+    jpeg = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(jpeg, format="JPEG")
+    webp = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(webp, format="WEBP")
+    cases = {
+        "uploads/2025/harbour": (
+            jpeg.getvalue(),
+            "has no extension; photos are .jpg, .jpeg, .png, .gif or .webp files",
+        ),
+        "drawing.SVG": (
+            b"<svg/>",
+            "cannot be a photo: “.svg” files are not accepted (JPEG, PNG, GIF or WebP only)",
+        ),
+        "empty.jpg": (b"", "is empty (0 bytes)"),
+        "huge.jpg": (b"x" * (MAX_PHOTO_BYTES + 1), "is 10.0\xa0MB; the largest accepted is 10.0\xa0MB"),
+        "scan.jpg": (tiff_bytes(), "is not a readable image: it is not a JPEG, PNG, GIF or WebP file"),
+        "notes.jpg": (b"just text", "is not a readable image: it is not a JPEG, PNG, GIF or WebP file"),
+        "chart.jpg": (one_bit_png(8, 8), "is a PNG image, but its name ends in .jpg; rename it to .png"),
+        "beach.png": (webp.getvalue(), "is a WebP image, but its name ends in .png; rename it to .webp"),
+        "map.png": (
+            one_bit_png(13000, 13000),
+            "is over 80 megapixels; photos can have at most 40 megapixels",
+        ),
+    }
+    for name, (content, reason) in cases.items():
+        shown = name.rpartition("/")[2]
+        assert rejection(name, content) == [f"“{shown}” {reason}."], name
+
+
+def test_a_damaged_photo_is_told_so_with_what_the_decoder_found():
+    [message] = rejection("cut-short.jpg", noisy_jpeg()[:20000])
+    assert message.startswith("“cut-short.jpg” is not a readable image: it is damaged or incomplete (")
+    assert message.endswith(").") and len(message) > 80
+
+
+def test_an_accepted_photo_is_given_its_format_and_size_and_left_rewound_for_saving():
+    """The byte and pixel limits themselves are accepted; a .jpeg name is a JPEG."""
+    png = one_bit_png(8000, 5000)  # exactly MAX_PHOTO_PIXELS
+    file = ContentFile(png + bytes(MAX_PHOTO_BYTES - len(png)))  # exactly MAX_PHOTO_BYTES
+    file.seek(100)
+    assert check_photo_file(file, "map.png") == ("PNG", 8000, 5000)
+    assert file.tell() == 0
+    jpeg = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(jpeg, format="JPEG")
+    checked = check_photo_file(ContentFile(jpeg.getvalue()), "harbour.JPEG")
+    assert (checked.format, checked.width, checked.height, checked.extension) == ("JPEG", 40, 30, "jpg")
