@@ -150,8 +150,18 @@ class TagAutocomplete(forms.SelectMultiple):
 
     def optgroups(self, name, value, attrs=None):
         # The chosen names are the only options; the rest come from the server as one types.
-        options = [self.create_option(name, tag, tag, True, index) for index, tag in enumerate(value)]
-        return [(None, options, 0)]
+        # The <select> template renders neither an option's name and index nor a group's index.
+        options = [
+            self.create_option(
+                name,  # pragma: no mutate (options do not render the name)
+                tag,
+                tag,
+                True,
+                index,  # pragma: no mutate (a select's options take no id from it)
+            )
+            for index, tag in enumerate(value)
+        ]
+        return [(None, options, 0)]  # pragma: no mutate (the template ignores the group index)
 
     def format_value(self, value):
         return [name for name in (value or []) if name]

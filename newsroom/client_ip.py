@@ -31,11 +31,11 @@ def limited_address(address):
     None, so made-up values all share one count rather than each getting its own.
     """
     try:
-        ip = ipaddress.ip_address((address or "").strip())
+        ip = ipaddress.ip_address(str(address).strip())
     except ValueError:
         return None
     if ip.version == 6:
         if ip.ipv4_mapped:
             return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False).network_address)
+        return str(ipaddress.IPv6Interface((ip, 64)).network.network_address)
     return str(ip)

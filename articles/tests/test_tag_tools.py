@@ -1,6 +1,8 @@
 """Issue 10: one tag per name, the staff's tag tools, and the reader's tag pages and related stories."""
 
 import json
+import re
+from html import unescape
 
 import pytest
 from django.contrib import admin
@@ -8,12 +10,14 @@ from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from reversion.models import Version
 
 from articles.models import Article, Tag, TaggedArticle, TagRedirect, normalize_tag_name
-from articles.tags import suggest_tags
+from articles.tags import TagAutocomplete, suggest_tags
 from articles.tests.factories import make_article
 from articles.tests.newsroom import change_url, form_errors, newsroom_user, signed_in, story_data
 from regions.models import Region
@@ -709,3 +713,75 @@ def test_related_story_ties_go_to_the_latest_added_and_read_in_one_query(django_
         ("second", second.get_absolute_url(), first.published_at),
         ("first", first.get_absolute_url(), first.published_at),
     ]
+
+
+# --- The tag widget on its own ------------------------------------------------------------
+
+
+def select_attributes(html):
+    """The attributes of the widget's <select>, names as written (not lower-cased), values unescaped ("" if none)."""
+    tag = re.search(r"<select\b([^>]*)>", html).group(1)
+    return {
+        name: unescape(value)
+        for name, value in re.findall(r'([^\s=]+)(?:="([^"]*)")?', tag)
+    }
+
+
+class FormRenderer(DjangoTemplates):
+    """A form's own renderer, recognisable in what it renders."""
+
+    def render(self, template_name, context, request=None):
+        return "<!-- the form's renderer -->" + super().render(template_name, context, request)
+
+
+def test_the_tag_widget_tells_select2_how_to_find_and_add_tags():
+    widget = TagAutocomplete(attrs={"class": "wide"})
+    html = widget.render("tags", ["Tea", "", "崂山"], attrs={"id": "id_story_tags"})
+
+    assert select_attributes(html) == {
+        "name": "tags",
+        "class": "wide admin-autocomplete tag-autocomplete",
+        "data-ajax--url": reverse("admin:articles_tag_names"),
+        "data-ajax--cache": "true",
+        "data-ajax--delay": "250",
+        "data-ajax--type": "GET",
+        "data-tags": "true",
+        "data-token-separators": '[","]',
+        "data-theme": "admin-autocomplete",
+        "data-placeholder": "Type to find or add a tag",
+        "data-width": "100%",
+        "lang": "en",
+        "multiple": "",
+        "id": "id_story_tags",
+    }
+    assert re.findall(r"<option[^>]*>[^<]*</option>", html) == [
+        '<option value="Tea" selected>Tea</option>',
+        '<option value="崂山" selected>崂山</option>',
+    ]
+    assert "tag-suggestions" not in html
+    assert select_attributes(TagAutocomplete().render("tags", None))["class"] == (
+        "admin-autocomplete tag-autocomplete"
+    )
+    with translation.override("zh-hans"):
+        assert select_attributes(TagAutocomplete().render("tags", []))["lang"] == "zh-CN"
+
+
+def test_the_tag_widget_with_suggestions_is_followed_by_their_box_for_its_select():
+    box = (
+        '<div class="tag-suggestions" data-for="{}" data-url="' + reverse("admin:articles_tag_suggest")
+        + '" hidden><span class="tag-suggestions__label">Mentioned in the story:</span> </div>'
+    )
+    widget = TagAutocomplete(suggest=True)
+    html = widget.render("tags", ["Tea"], attrs={"id": "id_story_tags"})
+    assert html.startswith("<select") and html.endswith("</select>" + box.format("id_story_tags"))
+    assert 'id="id_story_tags"' in html
+
+    assert widget.render("tags", []).endswith(box.format("id_tags"))
+    own_id = TagAutocomplete(attrs={"id": "story-tags"}, suggest=True)
+    assert own_id.render("tags", []).endswith(box.format("story-tags"))
+    assert own_id.render("tags", [], attrs={"id": "given"}).endswith(box.format("given"))
+
+
+def test_the_tag_widget_renders_with_the_forms_renderer():
+    html = TagAutocomplete().render("tags", ["Tea"], renderer=FormRenderer())
+    assert html.startswith("<!-- the form's renderer --><select")

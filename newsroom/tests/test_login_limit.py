@@ -15,10 +15,10 @@ from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import RequestFactory, TestCase, override_settings
 from django.utils import timezone
 
-from newsroom.client_ip import limited_address
+from newsroom.client_ip import client_ip_address, limited_address
 from newsroom.signin import SignInLimitsHandler, username_digest
 
 PASSWORD = "a-long-editor-password-7"
@@ -314,3 +314,30 @@ def test_limited_address():
     assert limited_address("unknown") is None
     assert limited_address("") is None
     assert limited_address(None) is None
+    assert limited_address(" 203.0.113.9 ") == "203.0.113.9"
+
+
+def address_of(proxy_count, forwarded=None, remote="10.0.0.2"):
+    headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
+    with override_settings(PROXY_COUNT=proxy_count):
+        return client_ip_address(RequestFactory().get("/", REMOTE_ADDR=remote, **headers))
+
+
+def test_the_client_address_directly_exposed_is_the_connections_whatever_it_forwards():
+    assert address_of(0) == "10.0.0.2"
+    assert address_of(0, "6.6.6.6") == "10.0.0.2"
+    assert address_of(0, remote="2001:db8:1:2::9") == "2001:db8:1:2::"
+
+
+def test_the_client_address_behind_proxies_is_the_one_the_outermost_proxy_saw():
+    assert address_of(1, "6.6.6.6,203.0.113.9") == "203.0.113.9"
+    assert address_of(1, "6.6.6.6, 7.7.7.7 , 203.0.113.9") == "203.0.113.9"
+    assert address_of(2, "6.6.6.6, 203.0.113.9, 10.0.0.1") == "203.0.113.9"
+    assert address_of(2, " , 203.0.113.9,10.0.0.1, ") == "203.0.113.9"
+    assert address_of(1, "not-an-address") is None
+
+
+def test_the_client_address_is_the_connections_when_the_proxies_forwarded_too_few():
+    assert address_of(1) == "10.0.0.2"
+    assert address_of(2, "203.0.113.9") == "10.0.0.2"
+    assert address_of(2, " , 203.0.113.9") == "10.0.0.2"

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from regions.context_processors import navigation
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,14 @@ def test_navigation_follows_position(client):
     Region.objects.filter(slug="laoshan").update(position=0)
     page = client.get("/").content.decode()
     assert page.index('href="/regions/laoshan/"') < page.index('href="/regions/laixi/"')
+
+
+def test_the_navigation_loads_each_regions_name_and_address_in_one_query(rf, django_assert_num_queries):
+    regions = navigation(rf.get("/"))["navigation_regions"]
+    with django_assert_num_queries(1):
+        links = [(region.name, region.get_absolute_url()) for region in regions]
+    assert links[0] == ("Laixi", "/regions/laixi/")
+    assert [name for name, _ in links] == NAVIGATION_ORDER
 
 
 def test_region_url():
