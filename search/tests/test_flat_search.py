@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import admin_listing
 from articles.tests.factories import make_article
@@ -47,8 +48,9 @@ def test_filters_apply_before_the_bound(client, three_candidates):
     old = [make_article(headline=f"Harbour story {n}", days_ago=400 + n) for n in range(2)]
     for n in range(4):
         make_article(headline=f"Harbour news {n}", days_ago=n + 1)
-    start = (old[1].published_at.date()).isoformat()
-    end = (old[0].published_at.date()).isoformat()
+    # The form's dates are the newsroom's local days.
+    start = timezone.localtime(old[1].published_at).date().isoformat()
+    end = timezone.localtime(old[0].published_at).date().isoformat()
     response = client.get("/search/", {"q": "harbour", "start": start, "end": end})
     assert sorted(headlines(response)) == ["Harbour story 0", "Harbour story 1"]
     assert "newest matches" not in response.content.decode()
