@@ -73,7 +73,7 @@ def test_sections_list_published_stories_every_region_and_tags_in_use(client):
 
 def test_news_sitemap_has_the_last_two_days_with_news_tags(client):
     recent = make_article(headline="Ferry <news> & more", days_ago=0.5)
-    make_article(headline="Three days old", days_ago=3)
+    make_article(headline="Two and a half days old", days_ago=2.5)
     make_article(headline="Draft", days_ago=0.5, published=False)
     make_article(headline="Scheduled", days_ago=-0.5)
 
@@ -87,6 +87,19 @@ def test_news_sitemap_has_the_last_two_days_with_news_tags(client):
     published = parse_datetime(news.findtext(f"{NEWS}publication_date"))
     assert abs(published - recent.published_at) < timedelta(seconds=1)
     assert timezone.now() - published < timedelta(days=2)
+
+
+def test_news_sitemap_lists_the_newest_first_and_ties_by_the_newest_story(client):
+    at = timezone.now() - timedelta(hours=3)
+    first_of_the_tie = make_article(headline="Tie, entered first", published_at=at)
+    second_of_the_tie = make_article(headline="Tie, entered second", published_at=at)
+    oldest = make_article(headline="Oldest", days_ago=1)
+    # Entered last but published earliest: the order is by publication, not by entry.
+    newest = make_article(headline="Newest", days_ago=0.01)
+
+    assert locations(client, "/news-sitemap.xml") == [
+        f"http://testserver{story.get_absolute_url()}" for story in (newest, second_of_the_tie, first_of_the_tie, oldest)
+    ]
 
 
 def test_robots_txt_names_the_sitemaps(client):

@@ -107,3 +107,11 @@ def test_an_accepted_photo_is_given_its_format_and_size_and_left_rewound_for_sav
     Image.new("RGB", (40, 30)).save(jpeg, format="JPEG")
     checked = check_photo_file(ContentFile(jpeg.getvalue()), "harbour.JPEG")
     assert (checked.format, checked.width, checked.height, checked.extension) == ("JPEG", 40, 30, "jpg")
+
+
+def test_a_refusal_carries_its_error_code_and_reason_for_the_forms_that_show_it():
+    with pytest.raises(PhotoRejected) as rejected:
+        check_photo_file(ContentFile(b""), "empty.jpg")
+    # A form tells this refusal from its other errors by the code (form.has_error(field, code)).
+    assert rejected.value.code == "photo_rejected"
+    assert rejected.value.reason == "is empty (0 bytes)"
