@@ -2,7 +2,7 @@
 
 import re
 from collections import Counter
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.files.storage import default_storage
@@ -12,6 +12,7 @@ from django.db.models import Count, F, Prefetch, TextField
 from django.db.models.functions import Cast
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from articles import richtext
 from articles.cards import card_of
@@ -22,6 +23,7 @@ from articles.management.commands.seed_bench import (
     YEARS,
     Content,
     columns,
+    drawn_photo,
     make_rows,
     make_story,
     seed_photo_files,
@@ -302,3 +304,32 @@ def test_pages_show_the_new_stories_at_once(settings, django_capture_on_commit_c
     assert current_generation() != before
     newest = Article.objects.published().first()
     assert newest.headline in client.get("/").content.decode()
+
+
+def near(pixel, colour, tolerance=12):
+    return all(abs(p - c) <= tolerance for p, c in zip(pixel, colour))
+
+
+def test_a_bench_photo_is_a_jpeg_shading_evenly_from_the_top_colour_to_the_bottom_one():
+    image = Image.open(BytesIO(drawn_photo(64, 4, (40, 40, 40), (220, 220, 220))))
+    assert (image.format, image.size) == ("JPEG", (64, 4))
+    # Row by row, from the left edge on: a third of the way further each row (discs stand from x = 8 on).
+    shades = [channel for y in range(4) for x in (0, 5) for channel in image.getpixel((x, y))]
+    assert shades == pytest.approx([shade for shade in (40, 40, 100, 100, 160, 160, 220, 220) for _ in "rgb"], abs=12)
+    # Two rows: the second is already the bottom colour.
+    image = Image.open(BytesIO(drawn_photo(64, 2, (0, 0, 0), (255, 255, 255))))
+    assert image.getpixel((0, 1))[0] > 230
+    assert Image.open(BytesIO(drawn_photo(64, 1, (0, 0, 0), (255, 255, 255)))).size == (64, 1)
+
+
+def test_a_bench_photo_has_six_discs_of_the_bottom_colour_reversed():
+    top, bottom = (230, 30, 30), (30, 120, 200)
+    image = Image.open(BytesIO(drawn_photo(320, 240, top, bottom)))
+    disc = bottom[::-1]
+    # The first disc: centred at (40, 80), 20 pixels across each way.
+    for x, y in [(40, 80), (30, 80), (50, 80), (40, 70), (40, 90)]:
+        assert near(image.getpixel((x, y)), disc), (x, y)
+    assert not near(image.getpixel((280, 80)), disc)  # where a seventh would stand
+    assert sum(near(image.getpixel((x, y)), disc) for x in range(0, 320, 4) for y in range(0, 240, 4)) in range(
+        6 * 60, 6 * 90
+    )

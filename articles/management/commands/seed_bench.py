@@ -255,7 +255,9 @@ def drawn_photo(width, height, top, bottom):
         mix = y / max(height - 1, 1)
         draw.line([(0, y), (width, y)], fill=tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom)))
     for n in range(6):
+        # pragma: no mutate start (decoration: where each disc stands and its size; six are drawn, tested)
         x, y, r = width * (n + 1) // 8, height * (2 + n % 3) // 6, min(width, height) // 12
+        # pragma: no mutate end
         draw.ellipse([x - r, y - r, x + r, y + r], fill=bottom[::-1])
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
