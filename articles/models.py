@@ -219,7 +219,7 @@ class TagQuerySet(models.QuerySet):
         """Every tag with `story_count`, the number of stories (any status) that carry it."""
         return self.annotate(story_count=Count("articles_taggedarticle_items"))
 
-    def most_used(self, count=100):
+    def most_used(self, count):
         """
         The `count` tags on the most published stories, most used first, each with
         `story_count` (published stories only), as a list. Two queries: counted from the

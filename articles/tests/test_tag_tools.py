@@ -20,6 +20,7 @@ from articles.models import Article, Tag, TaggedArticle, TagRedirect, normalize_
 from articles.tags import TagAutocomplete, suggest_tags
 from articles.tests.factories import make_article
 from articles.tests.newsroom import change_url, form_errors, newsroom_user, signed_in, story_data
+from articles.views import TagIndexView
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -591,6 +592,30 @@ def test_the_tag_index_lists_the_most_used_tags_of_published_stories(client):
     page = response.content.decode()
     assert f'href="{tag_page("laoshan")}"' in page
     assert "Secret merger" not in page and "Unused" not in page
+
+
+def test_the_most_used_tags_are_cut_at_the_count_with_ties_to_the_oldest_tag_and_listed_by_name():
+    for name in ("Pier", "teahouse", "Beer", "tea_time"):
+        make_article(tags=[name])
+    for _ in range(2):
+        make_article(tags=["Ferry"])  # the newest tag, on the most stories
+
+    def listed(count):
+        return [(tag.name, tag.story_count) for tag in Tag.objects.most_used(count)]
+
+    assert listed(2) == [("Ferry", 2), ("Pier", 1)]
+    # Within a count, by name whatever its case ("_" sorts after the upper-case letters, before "h").
+    assert listed(4) == [("Ferry", 2), ("Beer", 1), ("Pier", 1), ("teahouse", 1)]
+    assert listed(5)[-2:] == [("tea_time", 1), ("teahouse", 1)]
+
+
+def test_the_tag_index_lists_at_most_its_tag_count(client, monkeypatch):
+    monkeypatch.setattr(TagIndexView, "TAG_COUNT", 2)
+    for name, stories in (("Tea", 3), ("Port", 2), ("Rain", 1)):
+        for _ in range(stories):
+            make_article(tags=[name])
+    response = client.get(reverse("articles:tag-index"))
+    assert [tag.name for tag in response.context["tags"]] == ["Tea", "Port"]
 
 
 def test_the_tag_index_runs_a_fixed_number_of_queries(client, django_assert_num_queries):

@@ -260,7 +260,7 @@ def drawn_photo(width, height, top, bottom):
         # pragma: no mutate end
         draw.ellipse([x - r, y - r, x + r, y + r], fill=bottom[::-1])
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=85)
+    image.save(buffer, "JPEG", quality=85)  # pragma: no mutate (format names ignore case; quality sets only the size)
     return buffer.getvalue()
 
 
