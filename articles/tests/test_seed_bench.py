@@ -1,12 +1,13 @@
 """`manage.py seed_bench --stories N`: benchmark content, written in bulk, complete and never duplicated."""
 
+import os
 import re
 from collections import Counter
 from io import BytesIO, StringIO
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F, Prefetch, TextField
 from django.db.models.functions import Cast
@@ -17,6 +18,7 @@ from PIL import Image
 from articles import richtext
 from articles.cards import card_of
 from articles.management.commands.seed_bench import (
+    Command,
     ROW_MODELS,
     SLUG_PREFIX,
     TAG_COUNT,
@@ -27,6 +29,7 @@ from articles.management.commands.seed_bench import (
     make_rows,
     make_story,
     seed_photo_files,
+    story_makers,
     seed_tags,
 )
 from articles.models import Article, Photo, Tag, TaggedArticle
@@ -55,9 +58,9 @@ def media_root(settings, bench_media):
 def seed(stories, **options):
     # Made in this process unless a test asks for workers: code run in forked workers is
     # invisible to mutmut, which then sees make_story untested.
-    options.setdefault("workers", 0)
+    options = {"workers": 0, "batch_size": 50, **options}
     out = StringIO()
-    call_command("seed_bench", stories=stories, batch_size=50, stdout=out, **options)
+    call_command("seed_bench", stories=stories, stdout=out, **options)
     return out.getvalue()
 
 
@@ -363,3 +366,58 @@ def test_a_bench_photo_has_six_discs_of_the_bottom_colour_reversed():
     assert sum(near(image.getpixel((x, y)), disc) for x in range(0, 320, 4) for y in range(0, 240, 4)) in range(
         6 * 60, 6 * 90
     )
+
+
+def test_the_command_line_reads_its_numbers_and_requires_the_story_count():
+    out = StringIO()
+    call_command("seed_bench", "--stories", "3", "--batch-size", "2", "--workers", "0", stdout=out)
+    assert "  2/3 stories" in out.getvalue() and "  3/3 stories" in out.getvalue()
+    assert bench().count() == 3
+    with pytest.raises(CommandError, match=r"the following arguments are required: --stories$"):
+        call_command("seed_bench")
+    parser = Command().create_parser("manage.py", "seed_bench")
+    defaults = parser.parse_args(["--stories", "1"])
+    assert (defaults.batch_size, defaults.workers) == (2000, os.cpu_count())
+    usage = " ".join(parser.format_help().split())
+    for text in (
+        "--stories STORIES How many bench stories to have.",
+        "--batch-size BATCH_SIZE Stories per transaction.",
+        "--workers WORKERS Processes making stories while this one writes them (0: make them here). "
+        "Default: one per core.",
+    ):
+        assert text in usage
+
+
+@pytest.mark.parametrize("option", [{"stories": -1}, {"batch_size": 0}, {"workers": -1}])
+def test_each_number_out_of_range_is_refused_before_anything_is_written(option):
+    arguments = {"stories": 2, "batch_size": 1, "workers": 0, **option}
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_bench", stdout=StringIO(), **arguments)
+    assert str(refused.value) == "--stories must be 0 or more, --batch-size at least 1 and --workers 0 or more."
+    assert not bench().exists()
+
+
+def test_the_limits_themselves_are_accepted():
+    assert seed(0, batch_size=1) == "0 bench stories already; nothing to add.\n"
+    output = seed(2, batch_size=1)
+    assert "  1/2 stories" in output and "  2/2 stories" in output
+
+
+def test_workers_make_at_most_two_batches_each_ahead_of_the_writing():
+    content = Content(list(Region.objects.order_by("position", "name")), seed_tags(), seed_photo_files())
+    taken = []
+
+    def batches():
+        for n in range(8):
+            taken.append(n)
+            yield range(n, n + 1), 1000 + n
+
+    with story_makers(content, 2) as make:
+        made = make(batches())
+        first = next(made)
+        assert len(taken) == 5  # four in the workers' hands, and the next one asked for
+        rest = list(made)
+    assert len(taken) == 8 and len(rest) == 7
+    # In order: the first rows are story 0's, with the id reserved for its batch.
+    assert first[0][0][:2] == (1000, "Laixi engineers build a metro line")
+    assert [rows[0][0][0] for rows in rest] == list(range(1001, 1008))

