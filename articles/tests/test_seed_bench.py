@@ -221,14 +221,17 @@ def test_stories_are_shaped_as_the_bench_intends_and_the_same_on_every_run():
         ),
         (
             "bench-0000031-qingdao-officials-build-an-export-center",
-            "Hopes season area number weather evening program area record morning during evening district market the number.",
+            "Hopes season area number weather evening program area record morning during evening district "
+            "market the number.",
             "By Liu Lin",
             "chinadaily.com.cn",
             True,  # no region
         ),
     ]
     assert articles[0].card["tags"] == [
-        ["harbour heritage", "harbour-heritage"], ["heritage education", "heritage-education"], ["smart tea", "smart-tea"]
+        ["harbour heritage", "harbour-heritage"],
+        ["heritage education", "heritage-education"],
+        ["smart tea", "smart-tea"],
     ]
     for story in stories:
         article = story.article

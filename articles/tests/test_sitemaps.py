@@ -98,7 +98,8 @@ def test_news_sitemap_lists_the_newest_first_and_ties_by_the_newest_story(client
     newest = make_article(headline="Newest", days_ago=0.01)
 
     assert locations(client, "/news-sitemap.xml") == [
-        f"http://testserver{story.get_absolute_url()}" for story in (newest, second_of_the_tie, first_of_the_tie, oldest)
+        f"http://testserver{story.get_absolute_url()}"
+        for story in (newest, second_of_the_tie, first_of_the_tie, oldest)
     ]
 
 

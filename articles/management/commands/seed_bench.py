@@ -260,7 +260,9 @@ def drawn_photo(width, height, top, bottom):
         # pragma: no mutate end
         draw.ellipse([x - r, y - r, x + r, y + r], fill=bottom[::-1])
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=85)  # pragma: no mutate (format names ignore case; quality sets only the size)
+    # pragma: no mutate start (Pillow's format names ignore case; the quality sets only the file's size)
+    image.save(buffer, "JPEG", quality=85)
+    # pragma: no mutate end
     return buffer.getvalue()
 
 
@@ -426,7 +428,7 @@ def make_story(content, number):
     lead = photos[0] if photos else None
     article = Article(
         headline=headline,
-        slug=f"{SLUG_PREFIX}{number:07d}-{slugify(headline)}",  # at most 78 characters: a place and three short words
+        slug=f"{SLUG_PREFIX}{number:07d}-{slugify(headline)}",  # at most 78 characters: no cut needed
         summary=summary,
         body=body,
         # No photo placed in the body, so the rendered body is the body (articles.richtext.render_body).
