@@ -57,7 +57,7 @@ def test_month_and_year_archives(client):
 
 
 def test_kept_dates_with_stories_are_each_periods_own(client, settings):
-    """With the content cache on, one year's (one month's) dates are never shown for another."""
+    """With the content cache on, one year's (one month's) dates and neighbours are never shown for another."""
     settings.CONTENT_CACHE = True
     cache.clear()
     make_article(published_at=at(2025, 5, 2, 9))
@@ -72,6 +72,11 @@ def test_kept_dates_with_stories_are_each_periods_own(client, settings):
     assert [d.day for d in dates(year=2024, month=5)] == [20]
     assert [d.month for d in dates(year=2025)] == [5]
     assert [d.month for d in dates(year=2024)] == [5, 7]
+    # And so are its neighbours with stories.
+    may_2024 = client.get(reverse("articles:archive-month", kwargs={"year": 2024, "month": 5})).context
+    assert (may_2024["previous_month"], may_2024["next_month"].month) == (None, 7)
+    july_2024 = client.get(reverse("articles:archive-month", kwargs={"year": 2024, "month": 7})).context
+    assert (july_2024["previous_month"].month, july_2024["next_month"].year) == (5, 2025)
     cache.clear()
 
 
