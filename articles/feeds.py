@@ -118,7 +118,7 @@ class TagFeed(ArticleFeed):
         # readers (asked of the feed's own stories: no query of its own).
         stories = list(super().items(tag))
         if not stories:
-            raise Http404("No published story has this tag.")
+            raise Http404("No published story has this tag")  # pragma: no mutate (readers' 404 page omits it)
         return stories
 
     def title(self, tag):

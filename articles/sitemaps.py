@@ -115,7 +115,8 @@ class TagSitemap(SiteUrlSitemap):
     @staticmethod
     def tags_in_use():
         tagged = TaggedArticle.objects.filter(content_object__in=Article.objects.published())
-        tags = TaggedArticle.tag_model().objects.filter(pk__in=tagged.values("tag_id")).order_by("name", "pk")
+        # Tag names are unique: no tie to break.
+        tags = TaggedArticle.tag_model().objects.filter(pk__in=tagged.values("tag_id")).order_by("name")
         return list(tags.values_list("slug", flat=True))
 
     def location(self, slug):

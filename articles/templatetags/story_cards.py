@@ -33,7 +33,14 @@ def _template(name):
 def _fragment(name, context, key_parts):
     compiled, source_digest = _template(name)
     parts = [name, source_digest, settings.TIME_ZONE, *key_parts]
-    key = "fragment:" + hashlib.md5(json.dumps(parts, default=str).encode(), usedforsecurity=False).hexdigest()
+    digest = hashlib.md5(
+        json.dumps(parts, default=str).encode(),
+        usedforsecurity=False,  # pragma: no mutate (only FIPS systems refuse md5 for security)
+    ).hexdigest()
+    key = (
+        "fragment:"  # pragma: no mutate (any prefix of its own does)
+        + digest
+    )
     fragments = caches[settings.PAGE_CACHE_ALIAS]
     try:
         html = fragments.get(key)

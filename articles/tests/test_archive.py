@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -53,6 +54,30 @@ def test_month_and_year_archives(client):
     year_page = year.content.decode()
     assert 'href="/archive/2025/5/"' in year_page and 'href="/archive/2025/6/"' in year_page
     assert 'href="/archive/2024/"' in year_page  # previous year with stories
+
+
+def test_kept_dates_with_stories_are_each_periods_own(client, settings):
+    """With the content cache on, one year's (one month's) dates and neighbours are never shown for another."""
+    settings.CONTENT_CACHE = True
+    cache.clear()
+    make_article(published_at=at(2025, 5, 2, 9))
+    make_article(published_at=at(2024, 5, 20, 9))
+    make_article(published_at=at(2024, 7, 1, 9))
+
+    def dates(**kwargs):
+        name = "articles:archive-month" if "month" in kwargs else "articles:archive-year"
+        return list(client.get(reverse(name, kwargs=kwargs)).context["date_list"])
+
+    assert [d.day for d in dates(year=2025, month=5)] == [2]
+    assert [d.day for d in dates(year=2024, month=5)] == [20]
+    assert [d.month for d in dates(year=2025)] == [5]
+    assert [d.month for d in dates(year=2024)] == [5, 7]
+    # And so are its neighbours with stories.
+    may_2024 = client.get(reverse("articles:archive-month", kwargs={"year": 2024, "month": 5})).context
+    assert (may_2024["previous_month"], may_2024["next_month"].month) == (None, 7)
+    july_2024 = client.get(reverse("articles:archive-month", kwargs={"year": 2024, "month": 7})).context
+    assert (july_2024["previous_month"].month, july_2024["next_month"].year) == (5, 2025)
+    cache.clear()
 
 
 def test_story_date_line_links_to_its_day(client):

@@ -99,6 +99,19 @@ def test_corrections_page_lists_newest_first_and_only_published_stories():
     assert "Hidden fix." not in page and "Now a draft" not in page
 
 
+def test_corrections_page_goes_by_each_corrections_date_then_the_last_entered_first():
+    """An editor may date a correction earlier than one already entered."""
+    day = timezone.now() - timedelta(days=3)
+    story = make_article()
+    Correction.objects.create(article=story, text="Dated latest.", created_at=day + timedelta(hours=2))
+    Correction.objects.create(article=story, text="Back-dated.", created_at=day)
+    Correction.objects.create(article=story, text="Same date, entered later.", created_at=day)
+
+    page = Client().get(CORRECTIONS).content.decode()
+    positions = [page.index(text) for text in ("Dated latest.", "Same date, entered later.", "Back-dated.")]
+    assert positions == sorted(positions)
+
+
 def test_corrections_page_runs_a_fixed_number_of_queries(client):
     def add(count):
         for _ in range(count):

@@ -89,6 +89,14 @@ def test_region_feeds_list_only_that_regions_stories(client, laoshan):
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Laoshan story"]
 
 
+def test_a_region_feed_is_described_by_the_regions_own_words_or_else_by_its_name(client, laoshan):
+    channel, _ = rss_items(client, "/regions/laoshan/feed/")
+    assert channel.findtext("description") == laoshan.description
+    Region.objects.filter(pk=laoshan.pk).update(description="")
+    channel, _ = rss_items(client, "/regions/laoshan/feed/")
+    assert channel.findtext("description") == "News from Laoshan, Qingdao."
+
+
 def test_tag_feeds(client):
     make_article(headline="Tagged story", tags=["Tea"])
     make_article(headline="Untagged story")

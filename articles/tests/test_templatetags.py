@@ -1,6 +1,12 @@
 """The story template tags and filters (articles/templatetags/)."""
 
+from contextlib import contextmanager
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.test.signals import template_rendered
+from django.utils import timezone
 
 from articles.templatetags.articles_tags import excerpt
 
@@ -56,3 +62,39 @@ def test_cards_are_rendered_when_the_cache_is_down(settings):
     story = make_article(headline="Night ferry")
     card, row = render_card_and_row(story).split("|")
     assert ">Night ferry</a>" in card and ">Night ferry</a>" in row
+
+
+@contextmanager
+def card_renders():
+    """The names of the card and headline-row templates rendered inside the block."""
+    names = []
+
+    def rendered(sender, template, **kwargs):
+        if template.name in ("articles/_article_card.html", "articles/_headline_row.html"):
+            names.append(template.name)
+
+    template_rendered.connect(rendered)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(rendered)
+
+
+@pytest.mark.django_db
+def test_a_rendered_card_and_headline_row_are_kept_for_a_day(settings):
+    from django.core.cache import caches
+
+    from articles.tests.factories import make_article
+
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+    story = make_article(headline="Night ferry")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), card_renders() as first:
+        page = render_card_and_row(story)
+    assert sorted(first) == ["articles/_article_card.html", "articles/_headline_row.html"]
+    with time_machine.travel(start + timedelta(hours=23, minutes=59), tick=False), card_renders() as kept:
+        assert render_card_and_row(story) == page
+    assert kept == []
+    with time_machine.travel(start + timedelta(days=1, seconds=1), tick=False), card_renders() as again:
+        assert render_card_and_row(story) == page
+    assert len(again) == 2

@@ -4,6 +4,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
@@ -19,9 +20,11 @@ from articles.tests.factories import image_upload, make_article, make_photo
 from articles.tests.newsroom import management, story_data
 from pagecache.cache import (
     ReaderPage,
+    bump_generation,
     bump_generation_on_commit,
     connect_invalidation,
     current_generation,
+    next_publication,
     reader_page,
 )
 from regions.models import Region
@@ -465,6 +468,52 @@ def test_a_scheduled_story_appears_at_its_time_under_the_cache(client, laoshan, 
         for url in urls[:3]:
             assert "Out at nine" in client.get(url).content.decode(), url
         assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_the_next_publication_is_read_from_the_database_once_per_generation(django_assert_num_queries):
+    start = timezone.now()
+    at_two = make_article(published_at=start + timedelta(hours=2)).published_at
+    generation = current_generation()
+    with django_assert_num_queries(1):
+        assert next_publication(generation, cache) == at_two.timestamp()
+    with django_assert_num_queries(0):
+        assert next_publication(generation, cache) == at_two.timestamp()
+
+    # A story scheduled sooner is a write: the new generation reads the schedule again.
+    at_one = make_article(published_at=start + timedelta(hours=1)).published_at
+    bump_generation()
+    assert next_publication(current_generation(), cache) == at_one.timestamp()
+
+
+def test_once_the_next_publication_comes_the_one_after_it_is_read():
+    start = timezone.now()
+    # Minutes apart: the known time is still in the cache when it comes.
+    at_one = make_article(published_at=start + timedelta(minutes=1)).published_at
+    at_two = make_article(published_at=start + timedelta(minutes=2)).published_at
+    generation = current_generation()
+    assert next_publication(generation, cache) == at_one.timestamp()
+    with time_machine.travel(at_one, tick=False):
+        assert next_publication(generation, cache) == at_two.timestamp()
+
+
+def test_the_known_next_publication_is_kept_for_page_cache_seconds(settings, django_assert_num_queries):
+    """Not forever: each generation leaves its own entry behind."""
+    settings.PAGE_CACHE_SECONDS = 1000
+    start = timezone.now()
+    at_two = make_article(published_at=start + timedelta(hours=2)).published_at
+    with time_machine.travel(start, tick=False):
+        generation = current_generation()
+        next_publication(generation, cache)
+    with time_machine.travel(start + timedelta(seconds=999), tick=False), django_assert_num_queries(0):
+        assert next_publication(generation, cache) == at_two.timestamp()
+    with time_machine.travel(start + timedelta(seconds=1001), tick=False), django_assert_num_queries(1):
+        assert next_publication(generation, cache) == at_two.timestamp()
+
+
+def test_the_generation_never_expires_by_itself():
+    generation = current_generation()
+    with time_machine.travel(timezone.now() + timedelta(days=30), tick=False):
+        assert current_generation() == generation
 
 
 # --- Conditional GET -------------------------------------------------------------------------
