@@ -338,6 +338,36 @@ def test_the_editor_is_given_its_module_the_kept_formats_and_each_photo_it_may_p
 
 
 @pytest.mark.django_db
+def test_the_bodys_textarea_is_the_forms_body_field_holding_the_stored_body(admin_client, story_with_photos):
+    """The editor reads and writes the textarea: it must be the field the form posts, with the stored HTML."""
+    article, lead, placed, after = story_with_photos
+    page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    textarea = re.search(r"(<textarea [^>]*data-story-editor[^>]*>)([^<]*)</textarea>", page)
+    assert 'name="body"' in textarea.group(1) and 'id="id_body"' in textarea.group(1)
+    assert unescape(textarea.group(2)).strip() == article.body
+
+
+@pytest.mark.django_db
+def test_a_new_storys_draft_is_kept_under_new_and_the_users_id(admin_client, admin_user):
+    page = admin_client.get(ADD_URL).content.decode()
+    assert f'data-draft-key="newsroom:draft:story-new:user-{admin_user.pk}"' in page
+
+
+@pytest.mark.django_db
+def test_a_story_form_without_a_request_user_keys_the_draft_to_no_user():
+    """StoryEditorForm outside the admin (which sets request_user per request)."""
+    from articles.editor import StoryEditorForm
+
+    class BodyForm(StoryEditorForm):
+        class Meta:
+            model = Article
+            fields = ["headline", "summary", "body"]
+
+    widget = BodyForm(instance=make_article()).fields["body"].widget
+    assert widget.attrs["data-draft-key"].endswith(":user-None")
+
+
+@pytest.mark.django_db
 def test_the_admin_saves_the_body_clean(admin_client):
     body = '<p style="color:red">Safe <script>alert(1)</script><a href="javascript:x()">text</a></p>'
     response = admin_client.post(ADD_URL, story_form(body=body))
