@@ -230,6 +230,30 @@ def test_an_edited_placed_photo_is_drawn_again_and_other_photo_saves_write_no_st
 
 
 @pytest.mark.django_db
+def test_a_saved_photo_reads_its_storys_body_columns_once_and_nothing_else(story_with_photos):
+    article, lead, placed, after = story_with_photos
+    placed.caption = "A new caption."
+    with CaptureQueriesContext(connection) as captured:
+        placed.save()
+    reads = [q["sql"] for q in captured if 'FROM "articles_article"' in q["sql"] and '."body' in q["sql"]]
+    assert len(reads) == 1
+    assert '"articles_article"."body", "articles_article"."body_html" FROM' in reads[0]
+    assert "headline" not in reads[0]
+
+
+@pytest.mark.django_db
+def test_refreshing_the_body_of_a_story_no_longer_there_does_nothing():
+    from articles.richtext_signals import refresh_body
+
+    article = make_article()
+    missing = article.pk
+    article.delete()
+    refresh_body(missing)
+    refresh_body(missing, deleted_photo_id=1)
+    assert not Article.objects.filter(pk=missing).exists()
+
+
+@pytest.mark.django_db
 def test_deleting_one_placed_photo_keeps_the_others_in_place(story_with_photos):
     article, lead, placed, after = story_with_photos
     figure = '<figure data-photo="{}"></figure>'
