@@ -199,7 +199,9 @@ def text_to_html(text, photos_after=None):
 
 def placed_photo_ids(body):
     """The ids of the photos the body places, in the body's order."""
-    return [int(photo_id) for photo_id in PHOTO_PLACEHOLDER.findall(body or "")]
+    if not body:
+        return []
+    return [int(photo_id) for photo_id in PHOTO_PLACEHOLDER.findall(body)]
 
 
 def without_photos(body, photo_ids):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
-from articles.richtext import clean_body, text_to_html
+from articles.richtext import body_text, clean_body, placed_photo_ids, text_to_html
 from articles.tests.factories import make_article, make_photo
 from articles.tests.test_admin import ADD_URL, story_form
 
@@ -447,6 +447,20 @@ def test_the_migration_turns_plain_text_bodies_into_paragraphs_and_back():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_bodys_text_is_its_words_a_blank_line_after_each_block_line_break_and_list_item():
+    body = (
+        "<h2>Head</h2>\n<p>One<br>line &amp; <strong>two</strong></p>\n"
+        "<ul><li>a</li><li>b</li></ul><blockquote>Said.</blockquote><h3>Sub</h3>"
+    )
+    assert body_text(body) == "Head\n\nOne\n\nline & two\n\na\n\nb\n\nSaid.\n\nSub"
+    assert body_text(None) == body_text("") == ""
+
+
+def test_the_placed_photos_are_the_bodys_figures_in_its_order():
+    assert placed_photo_ids('<p>a</p><figure data-photo="12"></figure><figure data-photo="3"></figure>') == [12, 3]
+    assert placed_photo_ids("<p>a</p>") == placed_photo_ids("") == placed_photo_ids(None) == []
 
 
 def test_search_indexes_the_bodys_words_not_its_markup():
