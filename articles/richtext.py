@@ -192,7 +192,10 @@ def text_to_html(text, photos_after=None):
     for index in range(len(paragraphs) + 1):
         parts.extend(f'<figure data-photo="{photo_id}"></figure>' for photo_id in photos_after.get(index, ()))
         if index < len(paragraphs):
-            lines = [escape(line.strip(), quote=False) for line in paragraphs[index].split("\n")]
+            lines = [
+                escape(line.strip(), quote=False)  # pragma: no mutate (quote=None means False too)
+                for line in paragraphs[index].split("\n")
+            ]
             parts.append(f"<p>{'<br>'.join(lines)}</p>")
     return "".join(parts)
 

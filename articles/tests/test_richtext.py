@@ -137,6 +137,15 @@ def test_plain_text_becomes_escaped_paragraphs():
     assert clean_body("One <b>&</b>\nline two\n\n\nTwo") == expected
 
 
+def test_plain_text_keeps_its_quotes_and_places_photos_after_the_paragraphs_counted():
+    assert text_to_html('He said "hi" & it\'s <ok>') == '<p>He said "hi" &amp; it\'s &lt;ok&gt;</p>'
+    figure = '<figure data-photo="{}"></figure>'
+    placed = text_to_html("One\n\nTwo", {0: [1], 1: [2, 3], 2: [4], 3: [5]})
+    assert placed == (
+        figure.format(1) + "<p>One</p>" + figure.format(2) + figure.format(3) + "<p>Two</p>" + figure.format(4)
+    )
+
+
 @pytest.mark.django_db
 def test_a_story_is_saved_clean_however_it_is_written():
     article = make_article(
