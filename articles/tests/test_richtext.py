@@ -141,8 +141,8 @@ def test_plain_text_keeps_its_quotes_and_places_photos_after_the_paragraphs_coun
     assert text_to_html('He said "hi" & it\'s <ok>') == '<p>He said "hi" &amp; it\'s &lt;ok&gt;</p>'
     figure = '<figure data-photo="{}"></figure>'
     placed = text_to_html("One\n\nTwo", {0: [1], 1: [2, 3], 2: [4], 3: [5]})
-    assert placed == (
-        figure.format(1) + "<p>One</p>" + figure.format(2) + figure.format(3) + "<p>Two</p>" + figure.format(4)
+    assert placed == "".join(
+        [figure.format(1), "<p>One</p>", figure.format(2), figure.format(3), "<p>Two</p>", figure.format(4)]
     )
 
 
@@ -468,7 +468,8 @@ def test_the_bodys_text_is_its_words_a_blank_line_after_each_block_line_break_an
 
 
 def test_the_placed_photos_are_the_bodys_figures_in_its_order():
-    assert placed_photo_ids('<p>a</p><figure data-photo="12"></figure><figure data-photo="3"></figure>') == [12, 3]
+    body = '<p>a</p><figure data-photo="12"></figure><figure data-photo="3"></figure>'
+    assert placed_photo_ids(body) == [12, 3]
     assert placed_photo_ids("<p>a</p>") == placed_photo_ids("") == placed_photo_ids(None) == []
 
 

@@ -205,7 +205,8 @@ def test_pages_of_results_keep_the_query_and_filters(client):
     assert "← Previous" not in response.content.decode()
     second = client.get(URL, {"q": "tea", "region": "laoshan", "page": 2})
     assert len(second.context["articles"]) == 5
-    assert 'rel="prev" href="?q=tea&amp;region=laoshan&amp;page=1">← Previous</a>' in second.content.decode()
+    previous = 'rel="prev" href="?q=tea&amp;region=laoshan&amp;page=1">← Previous</a>'
+    assert previous in second.content.decode()
     assert client.get(URL, {"q": "tea", "page": 9}).status_code == 404
 
 
