@@ -132,6 +132,10 @@ def test_word_processor_html_arrives_as_clean_paragraphs():
     )
 
 
+def test_inline_markup_outside_any_block_becomes_one_paragraph_keeping_the_spaces_between():
+    assert clean_body("<b>x</b> <i>y</i>") == "<p><strong>x</strong> <em>y</em></p>"
+
+
 def test_plain_text_becomes_escaped_paragraphs():
     expected = "<p>One &lt;b&gt;&amp;&lt;/b&gt;<br>line two</p><p>Two</p>"
     assert clean_body("One <b>&</b>\nline two\n\n\nTwo") == expected
