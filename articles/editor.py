@@ -102,7 +102,8 @@ class StoryEditorForm(forms.ModelForm):
                 widget = self.fields[name].widget
                 # The browser would cut pasted text at maxlength without a word;
                 # the count shows the limit and the server refuses what is over it.
-                limit = widget.attrs.pop("maxlength", None) or self.fields[name].max_length
+                # (Django's CharField gives its widget the maxlength of every field with a max_length.)
+                limit = widget.attrs.pop("maxlength")
                 widget.attrs["data-limit"] = limit
         if "body" in self.fields:
             body = self.fields["body"].widget = StoryBodyWidget()

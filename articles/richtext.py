@@ -192,14 +192,19 @@ def text_to_html(text, photos_after=None):
     for index in range(len(paragraphs) + 1):
         parts.extend(f'<figure data-photo="{photo_id}"></figure>' for photo_id in photos_after.get(index, ()))
         if index < len(paragraphs):
-            lines = [escape(line.strip(), quote=False) for line in paragraphs[index].split("\n")]
+            lines = [
+                escape(line.strip(), quote=False)  # pragma: no mutate (quote=None means False too)
+                for line in paragraphs[index].split("\n")
+            ]
             parts.append(f"<p>{'<br>'.join(lines)}</p>")
     return "".join(parts)
 
 
 def placed_photo_ids(body):
     """The ids of the photos the body places, in the body's order."""
-    return [int(photo_id) for photo_id in PHOTO_PLACEHOLDER.findall(body or "")]
+    if not body:
+        return []
+    return [int(photo_id) for photo_id in PHOTO_PLACEHOLDER.findall(body)]
 
 
 def without_photos(body, photo_ids):

@@ -25,7 +25,7 @@ def _pattern(terms):
     if not parts:
         return None
     # Longest first, so a longer term wins over one it contains.
-    parts.sort(key=len, reverse=True)
+    parts.sort(key=lambda part: -len(part))
     return re.compile("|".join(parts), re.IGNORECASE)
 
 

@@ -4,7 +4,7 @@ from django.views.generic import ListView
 from articles.models import Article
 from articles.paging import BoundedPaginator
 
-from .backends import search
+from .backends import SearchResults, search
 from .forms import SearchForm
 from .text import parse_query
 
@@ -19,7 +19,7 @@ class SearchView(ListView):
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET)
-        self.terms = []
+        self.terms = []  # pragma: no mutate (None would do: the page only asks whether there are terms)
         if not self.form.is_valid():
             return []
         self.terms = parse_query(self.form.cleaned_data["q"])
@@ -28,22 +28,23 @@ class SearchView(ListView):
         return search(articles, self.terms)
 
     def get_context_data(self, **kwargs):
-        # Links to other pages keep the query and filters.
+        # Links to other pages keep the query and filters (only a valid form has pages, so no value
+        # holds a null character, and a search without a query or filter has no pages).
         keep = QueryDict(mutable=True)
         for name in ("q", "region", "start", "end"):
-            if value := self.request.GET.get(name, "").replace("\x00", ""):
+            if value := self.request.GET.get(name, ""):
                 keep[name] = value
         context = super().get_context_data(
             form=self.form,
             query=self.request.GET.get("q", "").replace("\x00", ""),
             terms=self.terms,
-            page_query=keep.urlencode() + "&" if keep else "",
+            page_query=keep.urlencode() + "&",
             # Results are ordered by relevance, not date.
             previous_label="← Previous",
             next_label="Next →",
             **kwargs,
         )
         # Known once the paginator has counted: more matched than were ranked.
-        if getattr(self.object_list, "bounded", False):
+        if isinstance(self.object_list, SearchResults) and self.object_list.bounded:
             context["bound"] = self.object_list.bound
         return context

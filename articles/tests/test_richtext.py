@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
-from articles.richtext import clean_body, text_to_html
+from articles.richtext import body_text, clean_body, placed_photo_ids, text_to_html
 from articles.tests.factories import make_article, make_photo
 from articles.tests.test_admin import ADD_URL, story_form
 
@@ -132,9 +132,22 @@ def test_word_processor_html_arrives_as_clean_paragraphs():
     )
 
 
+def test_inline_markup_outside_any_block_becomes_one_paragraph_keeping_the_spaces_between():
+    assert clean_body("<b>x</b> <i>y</i>") == "<p><strong>x</strong> <em>y</em></p>"
+
+
 def test_plain_text_becomes_escaped_paragraphs():
     expected = "<p>One &lt;b&gt;&amp;&lt;/b&gt;<br>line two</p><p>Two</p>"
     assert clean_body("One <b>&</b>\nline two\n\n\nTwo") == expected
+
+
+def test_plain_text_keeps_its_quotes_and_places_photos_after_the_paragraphs_counted():
+    assert text_to_html('He said "hi" & it\'s <ok>') == '<p>He said "hi" &amp; it\'s &lt;ok&gt;</p>'
+    figure = '<figure data-photo="{}"></figure>'
+    placed = text_to_html("One\n\nTwo", {0: [1], 1: [2, 3], 2: [4], 3: [5]})
+    assert placed == "".join(
+        [figure.format(1), "<p>One</p>", figure.format(2), figure.format(3), "<p>Two</p>", figure.format(4)]
+    )
 
 
 @pytest.mark.django_db
@@ -227,6 +240,30 @@ def test_an_edited_placed_photo_is_drawn_again_and_other_photo_saves_write_no_st
         with CaptureQueriesContext(connection) as captured:
             photo.save()
         assert not [query for query in captured if '"body_html" = ' in query["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_saved_photo_reads_its_storys_body_columns_once_and_nothing_else(story_with_photos):
+    article, lead, placed, after = story_with_photos
+    placed.caption = "A new caption."
+    with CaptureQueriesContext(connection) as captured:
+        placed.save()
+    reads = [q["sql"] for q in captured if 'FROM "articles_article"' in q["sql"] and '."body' in q["sql"]]
+    assert len(reads) == 1
+    assert '"articles_article"."body", "articles_article"."body_html" FROM' in reads[0]
+    assert "headline" not in reads[0]
+
+
+@pytest.mark.django_db
+def test_refreshing_the_body_of_a_story_no_longer_there_does_nothing():
+    from articles.richtext_signals import refresh_body
+
+    article = make_article()
+    missing = article.pk
+    article.delete()
+    refresh_body(missing)
+    refresh_body(missing, deleted_photo_id=1)
+    assert not Article.objects.filter(pk=missing).exists()
 
 
 @pytest.mark.django_db
@@ -338,6 +375,36 @@ def test_the_editor_is_given_its_module_the_kept_formats_and_each_photo_it_may_p
 
 
 @pytest.mark.django_db
+def test_the_bodys_textarea_is_the_forms_body_field_holding_the_stored_body(admin_client, story_with_photos):
+    """The editor reads and writes the textarea: it must be the field the form posts, with the stored HTML."""
+    article, lead, placed, after = story_with_photos
+    page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    textarea = re.search(r"(<textarea [^>]*data-story-editor[^>]*>)([^<]*)</textarea>", page)
+    assert 'name="body"' in textarea.group(1) and 'id="id_body"' in textarea.group(1)
+    assert unescape(textarea.group(2)).strip() == article.body
+
+
+@pytest.mark.django_db
+def test_a_new_storys_draft_is_kept_under_new_and_the_users_id(admin_client, admin_user):
+    page = admin_client.get(ADD_URL).content.decode()
+    assert f'data-draft-key="newsroom:draft:story-new:user-{admin_user.pk}"' in page
+
+
+@pytest.mark.django_db
+def test_a_story_form_without_a_request_user_keys_the_draft_to_no_user():
+    """StoryEditorForm outside the admin (which sets request_user per request)."""
+    from articles.editor import StoryEditorForm
+
+    class BodyForm(StoryEditorForm):
+        class Meta:
+            model = Article
+            fields = ["headline", "summary", "body"]
+
+    widget = BodyForm(instance=make_article()).fields["body"].widget
+    assert widget.attrs["data-draft-key"].endswith(":user-None")
+
+
+@pytest.mark.django_db
 def test_the_admin_saves_the_body_clean(admin_client):
     body = '<p style="color:red">Safe <script>alert(1)</script><a href="javascript:x()">text</a></p>'
     response = admin_client.post(ADD_URL, story_form(body=body))
@@ -393,6 +460,21 @@ def test_the_migration_turns_plain_text_bodies_into_paragraphs_and_back():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_bodys_text_is_its_words_a_blank_line_after_each_block_line_break_and_list_item():
+    body = (
+        "<h2>Head</h2>\n<p>One<br>line &amp; <strong>two</strong></p>\n"
+        "<ul><li>a</li><li>b</li></ul><blockquote>Said.</blockquote><h3>Sub</h3>"
+    )
+    assert body_text(body) == "Head\n\nOne\n\nline & two\n\na\n\nb\n\nSaid.\n\nSub"
+    assert body_text(None) == body_text("") == ""
+
+
+def test_the_placed_photos_are_the_bodys_figures_in_its_order():
+    body = '<p>a</p><figure data-photo="12"></figure><figure data-photo="3"></figure>'
+    assert placed_photo_ids(body) == [12, 3]
+    assert placed_photo_ids("<p>a</p>") == placed_photo_ids("") == placed_photo_ids(None) == []
 
 
 def test_search_indexes_the_bodys_words_not_its_markup():

@@ -28,6 +28,9 @@ def test_only_one_ending_is_taken_off_and_only_from_words_longer_than_the_stem()
 def test_chinese_runs_are_marked_anywhere_and_a_longer_term_wins_over_one_it_contains():
     terms = [Term("新闻", chinese=True), Term("青岛新闻", chinese=True)]
     assert highlight("青岛新闻网 新闻", terms) == "<mark>青岛新闻</mark>网 <mark>新闻</mark>"
+    # Where both start at the same character, the longer is marked, whichever the query named first.
+    terms = [Term("新闻", chinese=True), Term("新闻网", chinese=True)]
+    assert highlight("新闻网", terms) == "<mark>新闻网</mark>"
 
 
 def test_without_terms_or_text_the_text_is_only_escaped():

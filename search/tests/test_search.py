@@ -201,9 +201,29 @@ def test_pages_of_results_keep_the_query_and_filters(client):
     response = client.get(URL, {"q": "tea", "region": "laoshan"})
     assert len(response.context["articles"]) == 20
     assert 'href="?q=tea&amp;region=laoshan&amp;page=2"' in response.content.decode()
+    assert 'rel="next" href="?q=tea&amp;region=laoshan&amp;page=2">Next →</a>' in response.content.decode()
+    assert "← Previous" not in response.content.decode()
     second = client.get(URL, {"q": "tea", "region": "laoshan", "page": 2})
     assert len(second.context["articles"]) == 5
+    previous = 'rel="prev" href="?q=tea&amp;region=laoshan&amp;page=1">← Previous</a>'
+    assert previous in second.content.decode()
     assert client.get(URL, {"q": "tea", "page": 9}).status_code == 404
+
+
+def test_a_query_with_a_null_character_is_shown_without_it(client):
+    page = client.get(URL, {"q": "tea\x00"}).content.decode()
+    assert 'name="q" value="tea"' in page and "\x00" not in page
+
+
+def test_the_search_page_without_a_query_invites_one_and_reads_no_story_bodies(client):
+    make_article(headline="Tea harvest", body="<p>Pickers.</p>")
+    response = client.get(URL)
+    page = response.content.decode()
+    assert 'name="q" value=""' in page and "<title>Search ·" in page
+    assert "Search headlines, summaries, stories and tags" in page
+    with CaptureQueriesContext(connection) as captured:
+        assert results(client, q="tea") == ["Tea harvest"]
+    assert not [query for query in captured if "body_html" in query["sql"]]
 
 
 def test_the_header_of_every_page_has_the_search_form(client):
