@@ -400,6 +400,43 @@ def test_each_number_out_of_range_is_refused_before_anything_is_written(option):
     assert not bench().exists()
 
 
+def test_each_batch_reports_its_progress_and_the_end_the_total():
+    lines = seed(120).splitlines()
+    assert lines[0] == "Adding 120 bench stories to the 0 there are..."
+    line_of_progress = r"  (\d+)/120 stories \((\d[\d,]*) a second; writing (\d+)% of the time\)"
+    progress = [re.fullmatch(line_of_progress, line) for line in lines[1:4]]
+    assert [int(match[1]) for match in progress] == [50, 100, 120]
+    assert all(int(match[2].replace(",", "")) > 0 and int(match[3]) <= 100 for match in progress)
+    assert re.fullmatch(r"120 bench stories; added 120 in \d+\.\d s\.", lines[-1])
+    assert len(lines) == 5
+    lines = seed(121).splitlines()  # topped up by one
+    assert lines[0] == "Adding 1 bench stories to the 120 there are..."
+    assert re.fullmatch(r"121 bench stories; added 1 in \d+\.\d s\.", lines[-1])
+    assert bench().count() == 121
+
+
+def test_without_regions_nothing_is_made_and_the_command_says_why():
+    Region.objects.all().delete()
+    with pytest.raises(CommandError) as refused:
+        seed(5)
+    assert str(refused.value) == "There are no regions: run `manage.py migrate` first (it creates the ten)."
+    assert not bench().exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own settings")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_sqlite_outside_a_transaction_writes_do_not_wait_for_the_disk():
+    try:
+        seed(2)
+        with connection.cursor() as cursor:
+            assert cursor.execute("PRAGMA synchronous").fetchone() == (0,)  # OFF
+            assert cursor.execute("PRAGMA cache_size").fetchone() == (-262144,)  # 256 MB
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA cache_size = -2000")
+
+
 def test_the_limits_themselves_are_accepted():
     assert seed(0, batch_size=1) == "0 bench stories already; nothing to add.\n"
     output = seed(2, batch_size=1)

@@ -161,7 +161,7 @@ class Command(BaseCommand):
                 write_batch(rows)
                 writing += time.monotonic() - write_started
                 done += len(rows[0])
-                elapsed = max(time.monotonic() - started, 1e-9)
+                elapsed = max(time.monotonic() - started, 1e-9)  # pragma: no mutate (a floor against 0)
                 self.say(
                     f"  {done:,}/{missing:,} stories ({done / elapsed:,.0f} a second; "
                     f"writing {writing / elapsed:.0%} of the time)"
@@ -190,7 +190,7 @@ def bench_stories():
 def next_number():
     """One more than the highest bench story's number (slugs are zero-padded, so they sort as numbers)."""
     last = bench_stories().order_by("-slug").values_list("slug", flat=True).first()
-    return int(last[len(SLUG_PREFIX) :].split("-", 1)[0]) + 1 if last else 0
+    return int(last[len(SLUG_PREFIX) :].partition("-")[0]) + 1 if last else 0
 
 
 @dataclass(frozen=True)
@@ -209,9 +209,8 @@ def tag_names():
 def seed_tags():
     """The vocabulary's tags, created where missing; most used first (a few tags are on many stories)."""
     names = tag_names()
-    Tag.objects.bulk_create(
-        [Tag(name=name, slug=slugify(name)) for name in names], batch_size=500, ignore_conflicts=True
-    )
+    # Django batches the rows by itself where the database limits a query's parameters (SQLite).
+    Tag.objects.bulk_create([Tag(name=name, slug=slugify(name)) for name in names], ignore_conflicts=True)
     found = {}
     for start in range(0, len(names), 500):
         for pk, name, slug in Tag.objects.filter(name__in=names[start : start + 500]).values_list(
@@ -559,7 +558,9 @@ class story_makers:
             return lambda batches: (make_rows(self.content, *batch) for batch in batches)
         _content = self.content
         # Forked: the workers start with the content made here and never use the database.
+        # pragma: no mutate start (fork is Linux's default; the pool's size changes how fast, not what)
         self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+        # pragma: no mutate end
         return self.made_ahead
 
     def made_ahead(self, batches):
@@ -578,7 +579,7 @@ class story_makers:
         if self.pool:
             self.pool.terminate()
             self.pool.join()
-        _content = None
+        _content = None  # pragma: no mutate (only lets the content go; any value does)
 
 
 @transaction.atomic
