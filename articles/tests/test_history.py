@@ -13,9 +13,10 @@ from reversion.models import Revision, Version
 
 from articles.history import changes_since, snapshot, word_diff
 from articles.models import Article
-from articles.tests.factories import make_article, make_photo
+from articles.tests.factories import image_upload, make_article, make_photo
 from articles.tests.newsroom import (
     ADD_URL,
+    CHANGELIST,
     change_url,
     form_errors,
     newsroom_user,
@@ -69,6 +70,23 @@ def test_every_save_keeps_a_revision_with_who_and_what(client, editor):
     assert (first["status"], second["status"]) == ("draft", "review")
     tag_rows = [v for v in kept[1].revision.version_set.all() if v.content_type.model == "taggedarticle"]
     assert len(tag_rows) == 2
+
+
+def test_each_revision_says_what_its_save_did_as_the_admin_log_does(client, editor):
+    signed_in(client, editor)
+    data = story_data(headline="Ferry timetable changes", status="review")
+    data.update({"photos-TOTAL_FORMS": "1", "photos-0-image": image_upload(), "photos-0-position": "0"})
+    data.update({"photos-0-caption": "The pier", "photos-0-credit": "Wang Lei", "photos-0-alt_text": "A pier"})
+    assert client.post(ADD_URL, data).status_code == 302, "story not added"
+    story = Article.objects.get()
+    save(client, story)
+    save(client, story, headline="Ferry timetable changes from Monday")
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [story.pk]})
+
+    added, unchanged, changed, published = (version.revision for version in versions(story))
+    assert added.comment.startswith("Added.") and "Added photo" in added.comment
+    assert (unchanged.comment, changed.comment) == ("No fields changed.", "Changed Headline.")
+    assert published.user == editor
 
 
 def test_history_page_lists_revisions_and_compares_two(client, editor):
