@@ -188,11 +188,14 @@ def test_a_second_editor_cannot_overwrite_the_first_and_keeps_their_typing(clien
     response = client.post(change_url(story), typed)
 
     assert response.status_code == 200
-    errors = " ".join(form_errors(response))
-    assert "chen.editor saved this story" in errors
+    when = timezone.localtime(versions(story)[-1].revision.date_created)
     page = response.content.decode()
-    assert "<li>Headline: Typhoon warning <del>issued</del> <ins>raised to orange</ins></li>" in page
-    assert "Your own changes are still in the form below" in page
+    assert (
+        f"chen.editor saved this story at {when:%H:%M:%S} while you were editing it, so your save was "
+        "stopped to keep their changes. What they changed:<ul><li>Headline: Typhoon warning <del>issued</del> "
+        "<ins>raised to orange</ins></li></ul> Your own changes are still in the form below: bring theirs in "
+        "where needed and save again."
+    ) in page
     assert "Ferries are suspended; schools close at noon." in page
     story.refresh_from_db()
     assert story.headline == "Typhoon warning raised to orange"
@@ -343,6 +346,41 @@ def test_a_long_body_diff_marks_only_the_changed_word_and_keeps_line_breaks():
     assert word_diff("caption: Pier\ncredit: Li", "caption: Pier\ncredit: Xu") == (
         "caption: Pier\ncredit: <del>Li</del> <ins>Xu</ins>"
     )
+
+
+def test_an_edit_conflict_with_no_visible_change_says_so_and_shows_the_current_version(
+    client, editor, second_editor
+):
+    signed_in(client, editor)
+    story = add_story(client, headline="Typhoon warning issued")
+    opened = Article.objects.get(pk=story.pk)
+    save(client, story)
+
+    signed_in(client, second_editor)
+    response = client.post(change_url(story), story_data(opened, body="Schools close at noon."))
+
+    when = timezone.localtime(versions(story)[-1].revision.date_created)
+    assert (
+        f"chen.editor saved this story at {when:%H:%M:%S} while you were editing it, so your save was "
+        "stopped to keep their changes. They changed nothing you can see here. Your own changes are still "
+        "in the form below: bring theirs in where needed and save again."
+    ) in form_errors(response)
+    assert f'name="opened_version" value="{story.version}"' in response.content.decode()
+
+
+def test_an_edit_conflict_with_a_save_no_revision_recorded_names_no_one(client, editor):
+    story = make_article(headline="Typhoon warning issued")
+    typed = story_data(story, body="Schools close at noon.")
+    Article.objects.filter(pk=story.pk).update(version=story.version + 1)  # saved outside the newsroom
+
+    signed_in(client, editor)
+    response = client.post(change_url(story), typed)
+
+    assert (
+        "someone else saved this story while you were editing it, so your save was stopped to keep their "
+        "changes. What they changed is not recorded; compare with the story's history. Your own changes are "
+        "still in the form below: bring theirs in where needed and save again."
+    ) in form_errors(response)
 
 
 def test_an_edit_conflict_further_back_than_fifty_saves_is_not_itemised():
