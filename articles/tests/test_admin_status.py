@@ -135,6 +135,16 @@ def test_the_time_picker_takes_any_time(editor_client):
     assert timezone.localtime(story.published_at).strftime("%Y-%m-%d %H:%M") == "2099-11-30 08:07"
 
 
+def test_the_publication_time_alone_says_it_is_in_the_sites_time_zone(editor_client):
+    form = unescape(editor_client.get(ADD_URL).content.decode())
+
+    assert (
+        "<div>Shown to readers as the story's date. Left empty, it is set when the story is first published; "
+        "a future time schedules the story. Times are in the site's time zone, Asia/Shanghai.</div>"
+    ) in form
+    assert form.count("Times are in the site's time zone") == 1
+
+
 def test_the_form_puts_publishing_in_its_own_box_and_folds_slug_and_source(editor_client):
     page = editor_client.get(ADD_URL).content.decode()
 

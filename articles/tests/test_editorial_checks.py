@@ -145,3 +145,10 @@ def test_a_headline_of_110_characters_is_not_too_long():
     )
 
     assert (findings.errors, findings.warnings) == ([], [])
+
+
+def test_a_headline_exactly_as_similar_as_the_threshold_is_a_likely_duplicate():
+    """"Port day" and "Port day end" share 8 of their 20 characters: a ratio of 0.8, the threshold."""
+    twin = make_article(headline="Port day end", published_at=timezone.now() - timedelta(hours=1))
+
+    assert editorial.likely_duplicates("Port day") == [twin]
