@@ -31,9 +31,7 @@ class Findings:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def check_for_publishing(
-    *, headline, summary, has_regions, city_wide, photo_alt_texts=(), story=None, now=None
-):
+def check_for_publishing(*, headline, summary, has_regions, city_wide, photo_alt_texts=(), story=None):
     """What stands in the way of publishing a story with these values (story: the saved row, if any)."""
     findings = Findings()
     if not summary.strip():
@@ -48,7 +46,7 @@ def check_for_publishing(
             f"The headline is {len(headline)} characters long; over {HEADLINE_WARN_LENGTH} it may not fit "
             "in lists and link previews."
         )
-    for duplicate in likely_duplicates(headline, story=story, now=now):
+    for duplicate in likely_duplicates(headline, story=story):
         findings.warnings.append(
             format_html(
                 'A published story from the last 48 hours has a very similar headline: <a href="{}">{}</a>.',
@@ -71,9 +69,8 @@ def check_story(story):
     )
 
 
-def likely_duplicates(headline, *, story=None, now=None):
-    now = now or timezone.now()
-    recent = Article.objects.published(now=now).filter(published_at__gte=now - DUPLICATE_WINDOW)
+def likely_duplicates(headline, *, story=None):
+    recent = Article.objects.published().filter(published_at__gte=timezone.now() - DUPLICATE_WINDOW)
     if story is not None and story.pk:
         recent = recent.exclude(pk=story.pk)
     wanted = normalise(headline)

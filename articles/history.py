@@ -172,24 +172,33 @@ class HistoryAdminMixin:
     def changeform_view(self, request, *args, **kwargs):
         with reversion.create_revision():
             reversion.set_user(request.user)
-            return super().changeform_view(request, *args, **kwargs)
+            return super().changeform_view(
+                request,
+                *args,
+                **kwargs,  # pragma: no mutate (Django's add and change views pass all by position)
+            )
 
     def changelist_view(self, request, *args, **kwargs):
         # The list's actions (publish, unpublish) save stories too.
         with reversion.create_revision():
             reversion.set_user(request.user)
-            return super().changelist_view(request, *args, **kwargs)
+            return super().changelist_view(
+                request,
+                *args,  # pragma: no mutate (Django's URL calls the list view with the request alone)
+                **kwargs,  # pragma: no mutate (as above)
+            )
 
+    # Each revision's comment is the admin log's own: "Added.", "Changed Headline.", "No fields changed."
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         if reversion.is_active():
-            reversion.set_comment(entry.get_change_message() or "Added.")
+            reversion.set_comment(entry.get_change_message())
         return entry
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
         if reversion.is_active():
-            reversion.set_comment(entry.get_change_message() or "Saved with no changes.")
+            reversion.set_comment(entry.get_change_message())
         return entry
 
     def get_urls(self):

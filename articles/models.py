@@ -38,10 +38,6 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
-    def scheduled(self, now=None):
-        """Stories marked published whose publication time has not come yet."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
-
     def needing_review(self):
         """Stories submitted by their authors and waiting for an editor."""
         return self.filter(status=Article.Status.IN_REVIEW)

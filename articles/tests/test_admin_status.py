@@ -82,6 +82,21 @@ def test_saving_a_draft_says_it_was_saved_as_a_draft(editor_client):
     ]
 
 
+@pytest.mark.parametrize(
+    "status, message",
+    [
+        (Status.IN_REVIEW, "“Metro line 6 opens” was saved and is in review, waiting for an editor."),
+        (Status.UNPUBLISHED, "“Metro line 6 opens” was saved; it is unpublished, so readers do not see it."),
+    ],
+)
+def test_saving_a_story_in_review_or_unpublished_says_where_it_stands(editor_client, status, message):
+    story = make_article(headline="Metro line 6 opens", city_wide=True, status=status)
+
+    response = editor_client.post(change_url(story), story_data(story), follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [message]
+
+
 def test_scheduling_says_for_when_in_the_sites_time_zone(editor_client):
     story = make_article(published=False, headline="Metro line 6 opens", city_wide=True)
     data = story_data(story, status="published", published_at_0="2099-11-30", published_at_1="08:00:00")
@@ -118,6 +133,16 @@ def test_the_time_picker_takes_any_time(editor_client):
     assert response.status_code == 302, form_errors(response)
     story.refresh_from_db()
     assert timezone.localtime(story.published_at).strftime("%Y-%m-%d %H:%M") == "2099-11-30 08:07"
+
+
+def test_the_publication_time_alone_says_it_is_in_the_sites_time_zone(editor_client):
+    form = unescape(editor_client.get(ADD_URL).content.decode())
+
+    assert (
+        "<div>Shown to readers as the story's date. Left empty, it is set when the story is first published; "
+        "a future time schedules the story. Times are in the site's time zone, Asia/Shanghai.</div>"
+    ) in form
+    assert form.count("Times are in the site's time zone") == 1
 
 
 def test_the_form_puts_publishing_in_its_own_box_and_folds_slug_and_source(editor_client):
@@ -176,9 +201,23 @@ def test_the_tag_filter_lists_the_most_used_tags_and_finds_any_other_by_name(adm
 
     found = admin_client.get(CHANGELIST, {"tag": "rare TAG 7"})
     assert [story.pk for story in found.context["cl"].result_list] == [rare.pk]
+    chosen = re.findall(r'<li class="selected"><a href="\?tag=([^"]*)">([^<]*)</a>', found.content.decode())
+    assert chosen == [("rare+TAG+7", "Rare tag 7")]
     by_link = admin_client.get(CHANGELIST, {"tag": "popular-3"})
     assert [story.pk for story in by_link.context["cl"].result_list] == [common.pk]
-    assert admin_client.get(CHANGELIST, {"tag": "no such tag"}).context["cl"].result_list.count() == 0
+    missing = admin_client.get(CHANGELIST, {"tag": "no such tag"})
+    assert missing.context["cl"].result_list.count() == 0
+    assert '<li class="selected"><a href="?tag=no+such+tag">no such tag</a>' in missing.content.decode()
+
+
+def test_the_tag_filter_lists_used_tags_only_most_used_first_then_by_name(admin_client):
+    Tag.objects.create(name="Aardvarks")
+    make_article(tags=["Ferries", "Buses"])
+    make_article(tags=["Ferries", "Trams"])
+
+    page = admin_client.get(CHANGELIST).content.decode()
+
+    assert re.findall(r'<a href="\?tag=([a-z0-9-]+)"', page) == ["ferries", "buses", "trams"]
 
 
 def test_the_tag_box_keeps_the_other_filters_and_the_search(admin_client):

@@ -87,8 +87,10 @@ def test_a_likely_duplicate_warns_with_a_link(editor_client):
     response = publish(editor_client, story)
 
     page = response.content.decode()
-    assert "A published story from the last 48 hours has a very similar headline" in page
-    assert f'<a href="{earlier.get_absolute_url()}">Laoshan tea harvest starts early</a>' in page
+    assert (
+        "A published story from the last 48 hours has a very similar headline: "
+        f'<a href="{earlier.get_absolute_url()}">Laoshan tea harvest starts early</a>.'
+    ) in page
     assert len(editorial.likely_duplicates(story.headline, story=story)) == 1
 
 
@@ -116,3 +118,37 @@ def test_checking_a_saved_story_reads_its_photos_and_never_finds_itself_a_duplic
     findings = editorial.check_story(story)
 
     assert (findings.errors, findings.warnings) == (["1 photo(s) have no alt text."], [])
+
+
+def test_each_check_says_its_problem_in_full_and_counts_only_photos_without_alt_text():
+    findings = editorial.check_for_publishing(
+        headline="x" * 111,
+        summary=" ",
+        has_regions=False,
+        city_wide=False,
+        photo_alt_texts=["The pier at dawn", " ", ""],
+    )
+
+    assert findings.errors == [
+        "A summary is needed: one or two sentences shown in lists and link previews.",
+        'Tick the regions the story is about, or mark it "City-wide".',
+        "2 photo(s) have no alt text.",
+    ]
+    assert findings.warnings == [
+        "The headline is 111 characters long; over 110 it may not fit in lists and link previews."
+    ]
+
+
+def test_a_headline_of_110_characters_is_not_too_long():
+    findings = editorial.check_for_publishing(
+        headline="x" * 110, summary="A summary.", has_regions=True, city_wide=False
+    )
+
+    assert (findings.errors, findings.warnings) == ([], [])
+
+
+def test_a_headline_exactly_as_similar_as_the_threshold_is_a_likely_duplicate():
+    """"Port day" and "Port day end" share 8 of their 20 characters: a ratio of 0.8, the threshold."""
+    twin = make_article(headline="Port day end", published_at=timezone.now() - timedelta(hours=1))
+
+    assert editorial.likely_duplicates("Port day") == [twin]

@@ -13,9 +13,10 @@ from reversion.models import Revision, Version
 
 from articles.history import changes_since, snapshot, word_diff
 from articles.models import Article
-from articles.tests.factories import make_article, make_photo
+from articles.tests.factories import image_upload, make_article, make_photo
 from articles.tests.newsroom import (
     ADD_URL,
+    CHANGELIST,
     change_url,
     form_errors,
     newsroom_user,
@@ -69,6 +70,23 @@ def test_every_save_keeps_a_revision_with_who_and_what(client, editor):
     assert (first["status"], second["status"]) == ("draft", "review")
     tag_rows = [v for v in kept[1].revision.version_set.all() if v.content_type.model == "taggedarticle"]
     assert len(tag_rows) == 2
+
+
+def test_each_revision_says_what_its_save_did_as_the_admin_log_does(client, editor):
+    signed_in(client, editor)
+    data = story_data(headline="Ferry timetable changes", status="review")
+    data.update({"photos-TOTAL_FORMS": "1", "photos-0-image": image_upload(), "photos-0-position": "0"})
+    data.update({"photos-0-caption": "The pier", "photos-0-credit": "Wang Lei", "photos-0-alt_text": "A pier"})
+    assert client.post(ADD_URL, data).status_code == 302, "story not added"
+    story = Article.objects.get()
+    save(client, story)
+    save(client, story, headline="Ferry timetable changes from Monday")
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [story.pk]})
+
+    added, unchanged, changed, published = (version.revision for version in versions(story))
+    assert added.comment.startswith("Added.") and "Added photo" in added.comment
+    assert (unchanged.comment, changed.comment) == ("No fields changed.", "Changed Headline.")
+    assert published.user == editor
 
 
 def test_history_page_lists_revisions_and_compares_two(client, editor):
@@ -170,11 +188,14 @@ def test_a_second_editor_cannot_overwrite_the_first_and_keeps_their_typing(clien
     response = client.post(change_url(story), typed)
 
     assert response.status_code == 200
-    errors = " ".join(form_errors(response))
-    assert "chen.editor saved this story" in errors
+    when = timezone.localtime(versions(story)[-1].revision.date_created)
     page = response.content.decode()
-    assert "<li>Headline: Typhoon warning <del>issued</del> <ins>raised to orange</ins></li>" in page
-    assert "Your own changes are still in the form below" in page
+    assert (
+        f"chen.editor saved this story at {when:%H:%M:%S} while you were editing it, so your save was "
+        "stopped to keep their changes. What they changed:<ul><li>Headline: Typhoon warning <del>issued</del> "
+        "<ins>raised to orange</ins></li></ul> Your own changes are still in the form below: bring theirs in "
+        "where needed and save again."
+    ) in page
     assert "Ferries are suspended; schools close at noon." in page
     story.refresh_from_db()
     assert story.headline == "Typhoon warning raised to orange"
@@ -325,6 +346,41 @@ def test_a_long_body_diff_marks_only_the_changed_word_and_keeps_line_breaks():
     assert word_diff("caption: Pier\ncredit: Li", "caption: Pier\ncredit: Xu") == (
         "caption: Pier\ncredit: <del>Li</del> <ins>Xu</ins>"
     )
+
+
+def test_an_edit_conflict_with_no_visible_change_says_so_and_shows_the_current_version(
+    client, editor, second_editor
+):
+    signed_in(client, editor)
+    story = add_story(client, headline="Typhoon warning issued")
+    opened = Article.objects.get(pk=story.pk)
+    save(client, story)
+
+    signed_in(client, second_editor)
+    response = client.post(change_url(story), story_data(opened, body="Schools close at noon."))
+
+    when = timezone.localtime(versions(story)[-1].revision.date_created)
+    assert (
+        f"chen.editor saved this story at {when:%H:%M:%S} while you were editing it, so your save was "
+        "stopped to keep their changes. They changed nothing you can see here. Your own changes are still "
+        "in the form below: bring theirs in where needed and save again."
+    ) in form_errors(response)
+    assert f'name="opened_version" value="{story.version}"' in response.content.decode()
+
+
+def test_an_edit_conflict_with_a_save_no_revision_recorded_names_no_one(client, editor):
+    story = make_article(headline="Typhoon warning issued")
+    typed = story_data(story, body="Schools close at noon.")
+    Article.objects.filter(pk=story.pk).update(version=story.version + 1)  # saved outside the newsroom
+
+    signed_in(client, editor)
+    response = client.post(change_url(story), typed)
+
+    assert (
+        "someone else saved this story while you were editing it, so your save was stopped to keep their "
+        "changes. What they changed is not recorded; compare with the story's history. Your own changes are "
+        "still in the form below: bring theirs in where needed and save again."
+    ) in form_errors(response)
 
 
 def test_an_edit_conflict_further_back_than_fifty_saves_is_not_itemised():

@@ -13,16 +13,20 @@ from regions.models import Region
 pytestmark = pytest.mark.django_db
 
 
-def test_published_manager_matrix():
-    """Only a story marked published whose publication time has come is visible."""
+def test_published_and_scheduled_manager_matrix():
+    """
+    Only a story marked published whose publication time has come is visible; one marked
+    published whose time is to come is scheduled, a draft with a future time is not.
+    """
     past = timezone.now() - timedelta(hours=1)
     future = timezone.now() + timedelta(hours=1)
     visible = Article.objects.create(headline="past published", body="x", status="published", published_at=past)
-    Article.objects.create(headline="future published", body="x", status="published", published_at=future)
+    coming = Article.objects.create(headline="future published", body="x", status="published", published_at=future)
     Article.objects.create(headline="past draft", body="x", status="draft", published_at=past)
     Article.objects.create(headline="future draft", body="x", status="draft", published_at=future)
     Article.objects.create(headline="undated draft", body="x", status="draft")
     assert list(Article.objects.published()) == [visible]
+    assert list(Article.objects.scheduled()) == [coming]
 
 
 def test_publishing_without_a_time_sets_it_to_now():

@@ -77,6 +77,13 @@ def test_staff_see_the_pending_change_in_the_form_and_at_the_preview_link(client
     assert "Preview of pending changes" in preview
 
 
+def test_the_preview_link_of_a_live_story_without_a_pending_change_has_no_pending_banner(client, story):
+    url, _ = preview_link(story)
+    preview = client.get(url).content.decode()
+
+    assert LIVE in preview and "Preview of pending changes" not in preview
+
+
 def test_an_editor_publishes_the_pending_change(client, editor, story):
     laoshan = Region.objects.get(slug="laoshan")
     save_pending(client, story, headline=PENDING, body="Trains every six minutes.", regions=[laoshan.pk])
@@ -151,6 +158,27 @@ def test_a_pending_body_is_shown_clean_in_the_preview(client, editor, story):
     story.refresh_from_db()
     assert show_pending(story)
     assert story.body == story.body_html == "<p>Trains soon.</p>"
+
+
+def test_a_shown_pending_change_brings_its_regions_and_keeps_the_other_prefetched_relations(
+    client, editor, story, django_assert_num_queries
+):
+    """
+    A story read with or without its relations prefetched shows the pending regions; only
+    those are swapped: the prefetched tags and photos are still read from memory.
+    """
+    from articles.pending import show_pending
+
+    laoshan = Region.objects.get(slug="laoshan")
+    save_pending(client, story, headline=PENDING, regions=[laoshan.pk])
+    plain = Article.objects.get(pk=story.pk)
+    prefetched = Article.objects.with_relations().get(pk=story.pk)
+
+    assert show_pending(plain) and show_pending(prefetched)
+    with django_assert_num_queries(0):
+        assert (list(prefetched.tags.all()), list(prefetched.photos.all())) == ([], [])
+    assert [region.slug for region in plain.regions.all()] == ["laoshan"]
+    assert [region.slug for region in prefetched.regions.all()] == ["laoshan"]
 
 
 def test_publishing_and_discarding_say_what_happened_and_return_to_the_story(client, editor, story):
