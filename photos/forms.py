@@ -32,7 +32,7 @@ class KeptUpload(File):
     """A checked upload kept from an earlier submission; `name` is the name it was uploaded as."""
 
     def __init__(self, kept_name, original_name):
-        super().__init__(kept_uploads_storage().open(kept_name, "rb"), name=original_name)
+        super().__init__(kept_uploads_storage().open(kept_name), name=original_name)
         self.kept_name = kept_name
 
     @property
@@ -43,8 +43,7 @@ class KeptUpload(File):
 def keep_upload(upload):
     """Store a checked upload in the kept-uploads storage and return it as a KeptUpload."""
     name = f"{secrets.token_hex(16)}.{photo_extension(upload.name)}"
-    upload.seek(0)
-    kept_name = kept_uploads_storage().save(name, upload)
+    kept_name = kept_uploads_storage().save(name, upload)  # storages read an upload from its start
     return KeptUpload(kept_name, Path(upload.name).name)
 
 
@@ -74,7 +73,7 @@ class KeptFileInput(forms.ClearableFileInput):
 
     def get_context(self, name, value, attrs):
         kept = None
-        if isinstance(value, UploadedFile) and getattr(value, "photo_checked", False):
+        if isinstance(value, UploadedFile) and getattr(value, "photo_checked", None):
             # Rendering a bound form means it is being shown again, so this is
             # the moment to keep the file; a successful save never gets here.
             if not hasattr(value, "kept"):
@@ -82,7 +81,8 @@ class KeptFileInput(forms.ClearableFileInput):
             kept = value.kept
         elif isinstance(value, KeptUpload):
             kept = value
-        context = super().get_context(name, None if kept else value, attrs)
+        # Django's widget shows only a saved file as "Currently": never an upload or a kept file.
+        context = super().get_context(name, value, attrs)
         context["widget"]["kept"] = kept
         context["widget"]["kept_input_name"] = self.kept_name(name)
         return context
@@ -94,11 +94,12 @@ class KeptPhotoFileField(PhotoFileField):
     widget = KeptFileInput
 
     def bound_data(self, data, initial):
-        # Django shows a re-displayed file field empty (its initial value); a
-        # checked or kept file is shown instead, so the widget can keep it.
-        if isinstance(data, KeptUpload) or getattr(data, "photo_checked", False):
+        # Django shows a re-displayed file field as its initial value (empty, or
+        # the saved file); a checked or kept file is shown instead, so the widget
+        # can keep it.
+        if isinstance(data, KeptUpload) or getattr(data, "photo_checked", None):
             return data
-        return super().bound_data(data, initial)
+        return initial
 
     def to_python(self, data):
         if isinstance(data, KeptUpload):

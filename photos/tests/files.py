@@ -66,11 +66,18 @@ def xmp_packet(*elements):
 
 
 def with_iptc(jpeg, **datasets):
-    """The JPEG with an IPTC block (Photoshop APP13), as agency software writes it (text as UTF-8, bytes as given)."""
+    """
+    The JPEG with an IPTC block (Photoshop APP13), as agency software writes it
+    (text as UTF-8, bytes as given; a list: the dataset repeated, once per item).
+    """
     numbers = {"caption": 120, "byline": 80, "credit": 110, "copyright": 116}
-    encoded = {key: value if isinstance(value, bytes) else value.encode() for key, value in datasets.items()}
+    encoded = [
+        (key, item if isinstance(item, bytes) else item.encode())
+        for key, value in datasets.items()
+        for item in (value if isinstance(value, list) else [value])
+    ]
     iim = b"".join(
-        b"\x1c\x02" + bytes([numbers[key]]) + struct.pack(">H", len(value)) + value for key, value in encoded.items()
+        b"\x1c\x02" + bytes([numbers[key]]) + struct.pack(">H", len(value)) + value for key, value in encoded
     )
     resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(iim)) + iim
     if len(iim) % 2:
@@ -115,3 +122,68 @@ def one_pixel_png():
 
 def upload(name, content):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def animated_gif_timed(durations, loop=None, width=60, height=40):
+    """An animation of one colour per frame; `durations` in milliseconds (None: the file names no delays)."""
+    colors = [RED, BLUE, (20, 160, 60), (240, 200, 0)]
+    images = [Image.new("RGB", (width, height), colors[n % len(colors)]).convert("P") for n in range(3)]
+    options = {} if durations is None else {"duration": durations}
+    if loop is not None:
+        options["loop"] = loop
+    buffer = io.BytesIO()
+    images[0].save(buffer, "GIF", save_all=True, append_images=images[1:], **options)
+    return buffer.getvalue()
+
+
+# sRGB's red, green and blue as an ICC profile states them (XYZ, D50).
+SRGB_RED, SRGB_GREEN, SRGB_BLUE = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
+
+
+def rgb_icc_profile(red, green, blue, gamma=2.2):
+    """A minimal ICC v2 display profile: the three colorants given (XYZ, D50) and one gamma curve."""
+
+    def s15fixed16(value):
+        return struct.pack(">i", round(value * 65536))
+
+    def xyz(values):
+        return b"XYZ \0\0\0\0" + b"".join(s15fixed16(value) for value in values)
+
+    white = (0.9642, 1.0, 0.8249)
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(gamma * 256))
+    name = b"Test RGB"
+    description = b"desc\0\0\0\0" + struct.pack(">I", len(name) + 1) + name + b"\0" + b"\0" * 11 + b"\0" * 67
+    tags = [
+        (b"desc", description),
+        (b"wtpt", xyz(white)),
+        (b"rXYZ", xyz(red)),
+        (b"gXYZ", xyz(green)),
+        (b"bXYZ", xyz(blue)),
+        (b"rTRC", curve),
+        (b"gTRC", curve),
+        (b"bTRC", curve),
+        (b"cprt", b"text\0\0\0\0none\0"),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table = data = b""
+    for signature, body in tags:
+        body += b"\0" * (-len(body) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    header = (
+        struct.pack(">I", offset + len(data))
+        + b"\0" * 4
+        + struct.pack(">I", 0x02100000)
+        + b"mntrRGB XYZ "
+        + b"\0" * 12
+        + b"acsp"
+        + b"\0" * 28
+        + xyz(white)[8:]
+        + b"\0" * 48
+    )
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+def red_and_blue_swapped_profile():
+    """A profile whose red is sRGB's blue and whose blue is sRGB's red: a file's red numbers mean blue."""
+    return rgb_icc_profile(SRGB_BLUE, SRGB_GREEN, SRGB_RED)

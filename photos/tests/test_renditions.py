@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from articles.models import Article, Photo
 from articles.tests.factories import files_of_photos
@@ -178,6 +178,52 @@ def test_xmp_and_exif_fill_in_when_there_is_no_iptc(media_root):
     assert_no_metadata(from_exif.image.name)
 
 
+def test_a_cameras_exif_artist_is_the_credit_and_its_copyright_notice_gives_way():
+    exif = Image.Exif()
+    exif[0x010E], exif[0x013B], exif[0x8298] = "Harbour at night", "Zhang Yi", "(c) Qingdao Daily"
+    buffer = io.BytesIO()
+    files.upright_picture(30, 20).save(buffer, "JPEG", exif=exif)
+    assert metadata.embedded_text(Image.open(buffer)) == metadata.EmbeddedText("Harbour at night", "Zhang Yi")
+
+
+def test_with_no_name_in_the_file_its_copyright_from_iptc_then_xmp_then_exif_is_the_credit():
+    exif = Image.Exif()
+    exif[0x8298] = "(c) from EXIF"  # Copyright
+    rights = '<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">(c) from XMP</rdf:li></rdf:Alt></dc:rights>'
+    buffer = io.BytesIO()
+    files.upright_picture(30, 20).save(buffer, "JPEG", exif=exif, xmp=files.xmp_packet(rights))
+    without_iptc = buffer.getvalue()
+    with_iptc = files.with_iptc(without_iptc, caption="Harbour", copyright="(c) from IPTC")
+
+    text = metadata.EmbeddedText
+    assert metadata.embedded_text(Image.open(io.BytesIO(with_iptc))) == text("Harbour", "(c) from IPTC")
+    assert metadata.embedded_text(Image.open(io.BytesIO(without_iptc))) == text("", "(c) from XMP")
+
+
+def test_iptc_naming_two_photographers_gives_the_first():
+    content = files.agency_jpeg(caption="Tea pickers", byline=["Zhang Yi", "Li Na"], credit="Xinhua")
+    assert metadata.embedded_text(Image.open(io.BytesIO(content))) == metadata.EmbeddedText(
+        "Tea pickers", "Zhang Yi/Xinhua"
+    )
+
+
+def test_xmp_split_over_several_descriptions_is_read_from_each():
+    """Adobe's tools write one rdf:Description per schema: the caption in one, the credit in another."""
+    packet = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description><rdf:Alt>'
+        '<rdf:li xml:lang="x-default">Lanterns over the old town</rdf:li>'
+        "</rdf:Alt></dc:description></rdf:Description>"
+        '<rdf:Description xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:Credit="CNS"/>'
+        "</rdf:RDF></x:xmpmeta>"
+    ).encode()
+    buffer = io.BytesIO()
+    files.upright_picture(30, 20).save(buffer, "WEBP", xmp=packet)
+    text = metadata.embedded_text(Image.open(buffer))
+    assert text == metadata.EmbeddedText("Lanterns over the old town", "CNS")
+
+
 def test_iptc_text_that_is_not_utf8_is_read_as_latin1():
     """Older agency software writes IPTC in Latin-1: "Café" arrives as it was typed, not refused or garbled."""
     content = files.agency_jpeg(caption="Café on Zhongshan Road".encode("latin-1"), byline="Zhang Yi", credit="Xinhua")
@@ -248,3 +294,203 @@ def test_the_admin_thumbnails_use_a_rendition(admin_client, media_root):
     assert f'src="/media/{photo.renditions["sizes"][0]["jpeg"]}"' in changelist
     change = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert f'class="newsroom-thumb" src="/media/{photo.renditions["sizes"][0]["jpeg"]}"' in change
+
+
+# --- Animations, colour profiles, crops and encodings ----------------------------
+
+
+def stored_photo(name, content):
+    from articles.tests.factories import make_article
+
+    return Photo.objects.create(article=make_article(), image=files.upload(name, content), alt_text="x")
+
+
+def frame_timing(image):
+    """Each frame's delay in milliseconds, and how many times the animation plays (0: for ever)."""
+    durations = []
+    for index in range(image.n_frames):
+        image.seek(index)
+        image.load()
+        durations.append(image.info.get("duration"))
+    return durations, image.info.get("loop")
+
+
+def test_an_animation_keeps_each_frames_delay_and_its_loop_count(media_root):
+    photo = stored_photo("lanterns.gif", files.animated_gif_timed([50, 80, 200], loop=3))
+
+    master = opened(photo.image.name)
+    assert frame_timing(master) == ([50, 80, 200], 3)
+    for entry in photo.renditions["sizes"]:
+        assert frame_timing(opened(entry["webp"])) == ([50, 80, 200], 3), entry["webp"]
+
+
+def test_a_stored_gif_clears_each_frame_before_the_next(media_root):
+    """Disposal 2: what one frame leaves transparent never shows the frame before through it."""
+    photo = stored_photo("lanterns.gif", files.animated_gif_timed([50, 80, 200], loop=0))
+    master = opened(photo.image.name)
+    for index in range(master.n_frames):
+        master.seek(index)
+        assert master.disposal_method == 2, index
+
+
+def test_a_gif_frame_that_names_no_delay_is_shown_for_a_tenth_of_a_second(media_root):
+    photo = stored_photo("lanterns.gif", files.animated_gif_timed(None))
+    durations, _ = frame_timing(opened(photo.renditions["sizes"][0]["webp"]))
+    assert durations[0] == 100
+
+
+def top_colour(image):
+    rgb = image.convert("RGB")
+    return rgb.getpixel((rgb.width // 2, rgb.height // 8))
+
+
+def test_a_photo_in_another_colour_space_is_converted_to_srgb(media_root):
+    """Its numbers mean what its profile says: this one swaps red and blue, so the file's red shows blue."""
+    buffer = io.BytesIO()
+    profile = files.red_and_blue_swapped_profile()
+    files.upright_picture(300, 200).save(buffer, "JPEG", quality=95, icc_profile=profile)
+
+    photo = stored_photo("wide-gamut.jpg", buffer.getvalue())
+
+    for name in photo.file_names():
+        image = opened(name)
+        red, _, blue = top_colour(image)
+        assert blue > 150 > red, (name, top_colour(image))
+        assert "icc_profile" not in image.info, name
+
+
+def test_a_photo_whose_colour_profile_cannot_be_read_is_shown_as_its_numbers_say(media_root):
+    buffer = io.BytesIO()
+    files.upright_picture(300, 200).save(buffer, "JPEG", icc_profile=b"not a colour profile")
+
+    photo = stored_photo("odd-profile.jpg", buffer.getvalue())
+
+    assert all(is_upright(opened(name)) for name in photo.file_names())
+
+
+def test_a_transparent_png_with_a_colour_profile_keeps_its_transparency(media_root):
+    image = Image.open(io.BytesIO(files.png_with_alpha()))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", icc_profile=files.red_and_blue_swapped_profile())
+
+    photo = stored_photo("chart.png", buffer.getvalue())
+
+    webp = opened(photo.renditions["sizes"][0]["webp"])
+    assert webp.mode == "RGBA" and webp.getpixel((webp.width - 5, 5))[3] == 0
+    assert opened(photo.image.name).mode == "RGBA"
+
+
+def position_coded(width, height):
+    """Each pixel's red and green say its column, its blue its row: where a crop was taken is readable."""
+    image = Image.new("RGB", (width, height))
+    image.putdata([(x % 256, x // 256, y % 256) for y in range(height) for x in range(width)])
+    return image
+
+
+@pytest.mark.parametrize(
+    ("size", "left", "top", "crop"),
+    [((603, 200), 151, 0, (300, 200)), ((200, 304), 0, 85, (200, 133)), ((300, 200), 0, 0, (300, 200))],
+    ids=["wide", "tall", "three-by-two"],
+)
+def test_a_card_is_the_largest_centred_three_by_two_part_of_the_photo(size, left, top, crop):
+    card = renditions.card_crop(position_coded(*size))
+    assert card.size == crop
+    assert card.getpixel((0, 0)) == (left % 256, left // 256, top)
+
+
+def test_a_photo_as_wide_as_the_widest_rendition_gets_that_width_once(media_root):
+    photo = stored_photo("port.webp", files.webp(1600, 900))
+    assert [entry["width"] for entry in photo.renditions["sizes"]] == [400, 800, 1200, 1600]
+
+
+def test_a_one_pixel_high_banner_keeps_one_pixel_high_renditions(media_root):
+    photo = stored_photo("rule.webp", files.webp(1700, 1))
+    assert [(entry["width"], entry["height"]) for entry in photo.renditions["sizes"]] == [
+        (400, 1),
+        (800, 1),
+        (1200, 1),
+        (1600, 1),
+    ]
+    assert [(entry["width"], entry["height"]) for entry in photo.renditions["cards"]] == [(2, 1)]
+
+
+def jpeg_quantization_at(quality):
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(buffer, "JPEG", quality=quality)
+    return Image.open(buffer).quantization
+
+
+def test_jpegs_are_progressive_the_master_at_quality_90_the_renditions_at_82(admin_client, media_root):
+    photo = post_story(admin_client, files.upload("IMG_0042.JPG", files.phone_jpeg(1200, 1600))).photos.get()
+
+    master = opened(photo.image.name)
+    assert master.info.get("progressive")
+    assert master.quantization == jpeg_quantization_at(renditions.MASTER_QUALITY) != jpeg_quantization_at(75)
+    for entry in photo.renditions["sizes"] + photo.renditions["cards"]:
+        jpeg = opened(entry["jpeg"])
+        assert jpeg.info.get("progressive"), entry["jpeg"]
+        assert jpeg.quantization == jpeg_quantization_at(renditions.JPEG_QUALITY), entry["jpeg"]
+
+
+def test_a_jpeg_with_a_second_picture_is_stored_as_a_plain_jpeg(media_root):
+    """Cameras append a preview or a stereo pair (Pillow opens such a file as MPO); only the photo is kept."""
+    buffer = io.BytesIO()
+    second = files.upright_picture(300, 200)
+    files.upright_picture(300, 200).save(buffer, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+
+    photo = stored_photo("stereo.jpg", buffer.getvalue())
+
+    master = opened(photo.image.name)
+    assert master.format == "JPEG" and getattr(master, "n_frames", 1) == 1
+
+
+def test_preparing_a_file_opens_only_the_sites_formats():
+    """Even a file that never met the check (a stored file swapped behind the site's back) is not decoded."""
+    buffer = io.BytesIO()
+    files.upright_picture(30, 20).save(buffer, "TIFF")
+    with pytest.raises(UnidentifiedImageError):
+        renditions.prepare(io.BytesIO(buffer.getvalue()))
+
+
+def test_a_webp_master_keeps_more_detail_than_a_rendition_of_the_same_pixels(media_root):
+    """The master is saved at quality 90, renditions at 80: for a photo no wider than 400, the same pixels."""
+    buffer = io.BytesIO()
+    Image.effect_noise((300, 200), 64).convert("RGB").save(buffer, "WEBP", lossless=True)
+
+    photo = stored_photo("grain.webp", buffer.getvalue())
+
+    [entry] = photo.renditions["sizes"]
+    assert entry["width"] == 300
+    assert len(stored_bytes(photo.image.name)) > len(stored_bytes(entry["webp"]))
+
+
+def test_renditions_are_named_after_the_master_under_renditions_without_its_photos_folder():
+    name = renditions.rendition_name
+    assert name("photos/2026/03/ab12.jpg", "400w", "webp") == "renditions/2026/03/ab12-400w.webp"
+    assert name("ab12.png", "card-800w", "jpg") == "renditions/ab12-card-800w.jpg"
+    assert name("archive/2019/ab12.gif", "400w", "jpg") == "renditions/archive/2019/ab12-400w.jpg"
+
+
+class StorageThatFillsUp(FileSystemStorage):
+    """A real storage whose disk is full after `room` files."""
+
+    def __init__(self, room, **options):
+        super().__init__(**options)
+        self.room = room
+
+    def _save(self, name, content):
+        if not self.room:
+            raise OSError(28, "No space left on device")
+        self.room -= 1
+        return super()._save(name, content)
+
+
+def test_renditions_that_cannot_all_be_written_leave_none_behind(tmp_path):
+    storage = StorageThatFillsUp(5, location=tmp_path)
+    prepared = renditions.prepare(io.BytesIO(files.webp(1700, 900)))
+
+    with pytest.raises(OSError, match="No space left"):
+        renditions.make_renditions(storage, "photos/2026/03/ab12.webp", prepared)
+
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
