@@ -324,9 +324,9 @@ class Vectors:
         fragments = list(dict.fromkeys(fragments))
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT f, to_tsvector('english', f)::text, "
-                "(SELECT count(*) FROM ts_debug('english', f) WHERE lexemes IS NOT NULL) "
-                "FROM unnest(%s::text[]) AS f",
+                "SELECT f, to_tsvector('english', f)::text, "  # pragma: no mutate (SQL, config names: any case)
+                "(SELECT count(*) FROM ts_debug('english', f) WHERE lexemes IS NOT NULL) "  # pragma: no mutate (SQL: any case)
+                "FROM unnest(%s::text[]) AS f",  # pragma: no mutate (SQL: any case)
                 [fragments],
             )
             # fragment: ([(quoted lexeme, positions)], words, highest position)
