@@ -98,7 +98,8 @@ serve: setup collectstatic
 mutate: setup-dev
 	$(PY) bin/mutate $(FILES)
 
-# make mutate-resume [FILES=...] - go on with the last run: every mutant not yet killed, with the current tests
+# make mutate-resume [FILES=...] - go on with the last run (on a fresh clone: with the kills saved in .mutate/):
+# every mutant not yet killed, with the current tests
 mutate-resume: setup-dev
 	$(PY) bin/mutate --resume $(FILES)
 
