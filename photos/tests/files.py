@@ -140,30 +140,22 @@ def animated_gif_timed(durations, loop=None, width=60, height=40):
 SRGB_RED, SRGB_GREEN, SRGB_BLUE = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
 
 
-def rgb_icc_profile(red, green, blue, gamma=2.2):
-    """A minimal ICC v2 display profile: the three colorants given (XYZ, D50) and one gamma curve."""
+def s15fixed16(value):
+    return struct.pack(">i", round(value * 65536))
 
-    def s15fixed16(value):
-        return struct.pack(">i", round(value * 65536))
 
-    def xyz(values):
-        return b"XYZ \0\0\0\0" + b"".join(s15fixed16(value) for value in values)
+def xyz_tag(values):
+    return b"XYZ \0\0\0\0" + b"".join(s15fixed16(value) for value in values)
 
-    white = (0.9642, 1.0, 0.8249)
-    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(gamma * 256))
-    name = b"Test RGB"
+
+D50_WHITE = (0.9642, 1.0, 0.8249)
+
+
+def icc_profile(kind, tags):
+    """An ICC v2 profile: `kind` is its class, colour space and connection space (b"mntrRGB XYZ ")."""
+    name = b"Test profile"
     description = b"desc\0\0\0\0" + struct.pack(">I", len(name) + 1) + name + b"\0" + b"\0" * 11 + b"\0" * 67
-    tags = [
-        (b"desc", description),
-        (b"wtpt", xyz(white)),
-        (b"rXYZ", xyz(red)),
-        (b"gXYZ", xyz(green)),
-        (b"bXYZ", xyz(blue)),
-        (b"rTRC", curve),
-        (b"gTRC", curve),
-        (b"bTRC", curve),
-        (b"cprt", b"text\0\0\0\0none\0"),
-    ]
+    tags = [(b"desc", description), (b"wtpt", xyz_tag(D50_WHITE)), (b"cprt", b"text\0\0\0\0none\0"), *tags]
     offset = 128 + 4 + 12 * len(tags)
     table = data = b""
     for signature, body in tags:
@@ -174,14 +166,55 @@ def rgb_icc_profile(red, green, blue, gamma=2.2):
         struct.pack(">I", offset + len(data))
         + b"\0" * 4
         + struct.pack(">I", 0x02100000)
-        + b"mntrRGB XYZ "
+        + kind
         + b"\0" * 12
         + b"acsp"
         + b"\0" * 28
-        + xyz(white)[8:]
+        + xyz_tag(D50_WHITE)[8:]
         + b"\0" * 48
     )
     return header + struct.pack(">I", len(tags)) + table + data
+
+
+def rgb_icc_profile(red, green, blue, gamma=2.2):
+    """A minimal ICC v2 display profile: the three colorants given (XYZ, D50) and one gamma curve."""
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(gamma * 256))
+    colorants = [(b"rXYZ", xyz_tag(red)), (b"gXYZ", xyz_tag(green)), (b"bXYZ", xyz_tag(blue))]
+    return icc_profile(b"mntrRGB XYZ ", colorants + [(b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve)])
+
+
+def lut8(inputs, outputs, grid):
+    """An ICC lut8Type: straight input and output curves round a grid of two points a side."""
+    identity = bytes(range(256))
+    matrix = b"".join(s15fixed16(1.0 if row == column else 0.0) for row in range(3) for column in range(3))
+    points = bytes(value for point in grid for value in point)
+    assert len(points) == 2 ** inputs * outputs
+    return (
+        b"mft1\0\0\0\0"
+        + bytes([inputs, outputs, 2, 0])
+        + matrix
+        + identity * inputs
+        + points
+        + identity * outputs
+    )
+
+
+def cyan_prints_red_profile():
+    """
+    A printer's CMYK profile whose cyan ink prints red (its magenta green, its yellow blue; two inks
+    or any black print black): a file's full cyan means red on screen, where a reading of its numbers
+    without the profile shows cyan. Lab colours as lut8 encodes them: L 0-100 -> 0-255, a and b + 128.
+    """
+    white, black = (255, 128, 128), (0, 128, 128)
+    ink = {(1, 0, 0): (138, 208, 195), (0, 1, 0): (224, 49, 209), (0, 0, 1): (77, 196, 16)}
+    corners = []
+    for c in (0, 1):  # the first channel varies slowest
+        for m in (0, 1):
+            for y in (0, 1):
+                for k in (0, 1):
+                    corners.append(white if (c, m, y, k) == (0, 0, 0, 0) else black if k else ink.get((c, m, y), black))
+    to_ink = [(0, 0, 0, 0)] * 8  # the way back is never taken here
+    return icc_profile(b"prtrCMYKLab ", [(b"A2B0", lut8(4, 3, corners)), (b"B2A0", lut8(3, 4, to_ink))])
 
 
 def red_and_blue_swapped_profile():

@@ -359,6 +359,21 @@ def test_a_photo_in_another_colour_space_is_converted_to_srgb(media_root):
         assert "icc_profile" not in image.info, name
 
 
+def test_a_cmyk_photo_is_converted_to_srgb_by_its_profile(media_root):
+    """A printer's file: its profile says its cyan ink prints red, and red it shows, in RGB files."""
+    buffer = io.BytesIO()
+    Image.new("CMYK", (300, 200), (255, 0, 0, 0)).save(
+        buffer, "JPEG", quality=95, icc_profile=files.cyan_prints_red_profile()
+    )
+
+    photo = stored_photo("print-ready.jpg", buffer.getvalue())
+
+    for name in photo.file_names():
+        image = opened(name)
+        red, green, blue = top_colour(image)
+        assert image.mode == "RGB" and red > 150 > max(green, blue), (name, image.mode, top_colour(image))
+
+
 def test_a_photo_whose_colour_profile_cannot_be_read_is_shown_as_its_numbers_say(media_root):
     buffer = io.BytesIO()
     files.upright_picture(300, 200).save(buffer, "JPEG", icc_profile=b"not a colour profile")
