@@ -255,7 +255,9 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
             story.showing_pending = pending.show_pending(story)
         return story
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None  # pragma: no mutate (all given)
+    ):
         can_preview = obj is not None and workflow.can_make_preview_link(request.user, obj)
         context["can_make_preview_link"] = can_preview
         live = obj is not None and Article.objects.published().filter(pk=obj.pk).exists()

@@ -267,3 +267,18 @@ def test_the_preview_link_and_pending_pages_answer_at_their_addresses(client, se
     response = client.post(discard)
     assert response["Location"] == f"/admin/articles/article/{story.pk}/change/"
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["This story has no pending changes."]
+
+
+def test_the_story_forms_keep_the_admins_own_links_and_titles(admin_client):
+    """The story admin adds its own buttons to the change form; Django's own stay as they were."""
+    story = make_article(headline="Metro line 6 opens", slug="metro-line-6-opens")
+    filters = "_changelist_filters=status%3Dpublished"
+
+    form = admin_client.get(reverse("admin:articles_article_change", args=[story.pk]) + "?" + filters)
+    page = form.content.decode()
+
+    assert 'class="historylink"' in page and 'class="deletelink"' in page
+    assert form.context["absolute_url"] and 'class="viewsitelink"' in page
+    assert f'action="?{filters}"' in page  # back to the filtered list after saving
+    added = admin_client.get(ADD_URL).content.decode()
+    assert "&rsaquo; Add story" in added and 'class="deletelink"' not in added

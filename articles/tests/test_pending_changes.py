@@ -217,3 +217,22 @@ def test_pending_decisions_are_posted_and_named(client, editor, story):
     for response in (unknown, missing):
         assert (response.status_code, response.context["exception"]) == (404, "No such story.")
     assert PendingChange.objects.exists()
+
+
+def test_a_live_storys_form_offers_an_editor_a_pending_save_and_a_private_preview_link(client, editor, story):
+    form = client.get(change_url(story)).content.decode()
+
+    assert 'name="_pending"' in form
+    preview = reverse("admin:articles_article_preview_link", args=[story.pk])
+    assert f'<li><a href="{preview}">Private preview link</a></li>' in form
+
+
+def test_a_journalist_sees_anothers_pending_change_but_may_neither_publish_nor_pend_it(client, editor, story):
+    save_pending(client, story, headline=PENDING)
+    signed_in(client, newsroom_user("li.na", "Journalist"))
+
+    form = client.get(change_url(story)).content.decode()
+
+    assert 'id="pending-change"' in form
+    assert "Publish pending changes" not in form and 'name="_pending"' not in form
+    assert "Private preview link" not in form and "Preview them (private link)" not in form
