@@ -125,8 +125,8 @@ class TagFilter(admin.SimpleListFilter):
         # The box's form keeps the list's other filters and search as hidden fields.
         kept = [
             (name, value)
-            for name, values in changelist.get_filters_params().items()
-            for value in (values if isinstance(values, list) else [values])
+            for name, values in changelist.get_filters_params().items()  # each a list (request.GET.lists())
+            for value in values
             if name != self.parameter_name
         ]
         if changelist.query:

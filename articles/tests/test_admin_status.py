@@ -19,6 +19,7 @@ from articles.tests.newsroom import (
     signed_in,
     story_data,
 )
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -193,16 +194,18 @@ def test_the_tag_filter_lists_the_most_used_tags_and_finds_any_other_by_name(adm
         Tag.objects.create(name=f"Rare tag {n}")
     common = make_article(headline="Common story", tags=[f"Popular {n}" for n in range(12)])
     rare = make_article(headline="Rare story", tags=["Rare tag 7"])
+    make_article(headline="Untagged story")
 
     page = admin_client.get(CHANGELIST).content.decode()
     listed = re.findall(r'<a href="\?tag=([a-z0-9-]+)"', page)
     assert len(listed) == 10 and "rare-tag-7" not in listed
-    assert '<input type="search" name="tag"' in page
+    assert '<input type="search" name="tag" id="newsroom-tag-filter" value="" placeholder="Tag name">' in page
 
     found = admin_client.get(CHANGELIST, {"tag": "rare TAG 7"})
     assert [story.pk for story in found.context["cl"].result_list] == [rare.pk]
     chosen = re.findall(r'<li class="selected"><a href="\?tag=([^"]*)">([^<]*)</a>', found.content.decode())
     assert chosen == [("rare+TAG+7", "Rare tag 7")]
+    assert 'name="tag" id="newsroom-tag-filter" value="rare TAG 7"' in found.content.decode()  # as typed
     by_link = admin_client.get(CHANGELIST, {"tag": "popular-3"})
     assert [story.pk for story in by_link.context["cl"].result_list] == [common.pk]
     missing = admin_client.get(CHANGELIST, {"tag": "no such tag"})
@@ -223,10 +226,14 @@ def test_the_tag_filter_lists_used_tags_only_most_used_first_then_by_name(admin_
 def test_the_tag_box_keeps_the_other_filters_and_the_search(admin_client):
     make_article(tags=["Tea"])
 
-    page = admin_client.get(CHANGELIST, {"status": "published", "q": "tea"}).content.decode()
+    jimo, laoshan = (Region.objects.get(slug=slug).pk for slug in ("jimo", "laoshan"))
+    query = f"?status=published&regions__id__exact={jimo}&regions__id__exact={laoshan}&q=tea"
+    page = admin_client.get(CHANGELIST + query).content.decode()
 
     form = re.search(r'<form method="get" class="newsroom-tag-filter".*?</form>', page, re.S)[0]
     assert '<input type="hidden" name="status" value="published">' in form
+    regions = re.findall(r'<input type="hidden" name="regions__id__exact" value="([^"]*)">', form)
+    assert regions == [str(jimo), str(laoshan)]
     assert '<input type="hidden" name="q" value="tea">' in form
 
 
