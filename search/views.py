@@ -32,7 +32,7 @@ class SearchView(ListView):
         # holds a null character, and a search without a query or filter has no pages).
         keep = QueryDict(mutable=True)
         for name in ("q", "region", "start", "end"):
-            if value := self.request.GET.get(name, ""):
+            if value := self.request.GET.get(name):
                 keep[name] = value
         context = super().get_context_data(
             form=self.form,
@@ -42,7 +42,7 @@ class SearchView(ListView):
             # Results are ordered by relevance, not date.
             previous_label="← Previous",
             next_label="Next →",
-            **kwargs,
+            **kwargs,  # pragma: no mutate (the list view's get() passes none)
         )
         # Known once the paginator has counted: more matched than were ranked.
         if isinstance(self.object_list, SearchResults) and self.object_list.bounded:

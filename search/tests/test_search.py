@@ -208,6 +208,9 @@ def test_pages_of_results_keep_the_query_and_filters(client):
     previous = 'rel="prev" href="?q=tea&amp;region=laoshan&amp;page=1">← Previous</a>'
     assert previous in second.content.decode()
     assert client.get(URL, {"q": "tea", "page": 9}).status_code == 404
+    start, end = (str(timezone.localdate() + timedelta(days=days)) for days in (-7, 0))
+    dated = client.get(URL, {"q": "tea", "start": start, "end": end}).content.decode()
+    assert f'rel="next" href="?q=tea&amp;start={start}&amp;end={end}&amp;page=2">Next →</a>' in dated
 
 
 def test_a_query_with_a_null_character_is_shown_without_it(client):
