@@ -237,6 +237,23 @@ def test_a_batch_reports_each_story_each_warning_and_each_file_it_could_not_impo
     assert keys == ["url:x.cn/jimo.htm", "url:x.cn/tea.htm"]
 
 
+def test_two_pages_of_the_same_folder_and_name_without_old_addresses_are_one_story_so_the_second_is_refused(
+    tmp_path,
+):
+    (tmp_path / "may" / "may").mkdir(parents=True)
+    first = write_page(tmp_path / "may", "tea.txt", page("A story about Laixi", "(x) | 2025-05-26", "Body."))
+    second = write_page(tmp_path / "may" / "may", "tea.txt", page("Another story", "(x) | 2025-05-27", "Body."))
+
+    with pytest.raises(CommandError) as error:
+        run_import(first, second)
+
+    assert str(error.value).splitlines()[1:] == [
+        f"{second}: has the same folder and name as {first}, so both would be the same story; "
+        "import them separately"
+    ]
+    assert list(Article.objects.values_list("headline", flat=True)) == ["A story about Laixi"]
+
+
 def test_regions_given_with_the_option_are_reported_in_the_order_given_once_each(tmp_path):
     path = write_page(tmp_path, "story.txt", page("A story about Laixi", "(x) | 2025-05-26", "Body."))
 

@@ -113,7 +113,7 @@ class Command(BaseCommand):
         parsed_articles, failures = self.parse_all(files, old_addresses)
         all_regions = list(Region.objects.all())
 
-        counts = {"created": 0, "updated": 0, "skipped": 0, "refused": 0}
+        counts = {"created": 0, "updated": 0, "skipped": 0}
         for parsed in parsed_articles:
             photos_dir = photos or Path(parsed.file_name).parent
             if chosen_regions is not None:
@@ -127,7 +127,7 @@ class Command(BaseCommand):
                 outcome = self.import_one(parsed, photos_dir, regions, region_note, status, dry_run)
             except NotTheSameStory as error:
                 failures.append(str(error))
-                outcome = "refused"
+                continue
             counts[outcome] += 1
 
         self.report_totals(counts, len(files), dry_run)
