@@ -483,3 +483,28 @@ def test_history_compare_and_restore_answer_at_their_addresses(client, editor, s
     assert client.post(restore).status_code == 302
     story.refresh_from_db()
     assert story.headline == "Ferry timetable set"
+
+
+def test_each_save_in_the_newsroom_counts_one_from_a_new_storys_first(client, editor):
+    signed_in(client, editor)
+    story = add_story(client, headline="Ferry fares")
+    assert story.version == 1
+    save(client, story, headline="Ferry fares rise")
+    save(client, story, headline="Ferry fares rise on Monday")
+    story.refresh_from_db()
+    assert story.version == 3
+
+
+def test_a_save_counts_on_from_the_version_its_form_was_checked_against(editor):
+    """The story is read before the form's check locks it; a save landing in between is counted too."""
+    from articles.admin_forms import ArticleAdminForm
+
+    story = make_article(headline="Typhoon warning issued")
+    form_class = type("Form", (ArticleAdminForm,), {"request_user": editor})
+    form = form_class(instance=story)
+    story.version = 4  # as read, before another save made it 5
+    form.cleaned_data = {"opened_version": 5}
+    assert form.apply_workflow(story, editor).version == 6
+    form.cleaned_data = {}  # a form without the field: the story's own
+    story.version = 4
+    assert form.apply_workflow(story, editor).version == 5

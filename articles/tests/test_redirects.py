@@ -138,6 +138,8 @@ def test_the_story_form_refuses_a_slug_that_is_a_redirects_source_and_keeps_what
                for error in form_errors(response))
     assert 'value="Metro line 6 opens to passengers"' in response.content.decode()
     assert not Article.objects.filter(slug="beach-season-opens").exists()
+    [refusal] = response.context["adminform"].form.errors.as_data()["slug"]
+    assert refusal.code == "slug_redirects"
 
 
 @pytest.mark.django_db
@@ -161,6 +163,18 @@ def test_a_story_may_keep_its_own_slug_when_saved_again(client):
     response = signed_in(client, editor).post(change_url(story), story_data(story, summary="New summary."))
 
     assert response.status_code == 302, form_errors(response)
+
+
+@pytest.mark.django_db
+def test_a_story_may_take_back_its_own_former_slug_in_the_form(client):
+    """Its former address leads to itself: typing that slug again is no clash."""
+    story = rename(make_article(slug="a", city_wide=True), "b")
+    editor = newsroom_user("editor", "Editor")
+
+    response = signed_in(client, editor).post(change_url(story), story_data(story, slug="a"))
+
+    assert response.status_code == 302, form_errors(response)
+    assert redirect_pairs() == [("/stories/b/", "/stories/a/")]
 
 
 def run_import(*args, **options):

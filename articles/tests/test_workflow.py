@@ -219,16 +219,22 @@ def test_editor_sends_a_story_back_with_a_note_the_author_sees(client, editor, j
     assert response.status_code == 302, form_errors(response)
     story.refresh_from_db()
     assert (story.status, story.review_note, story.review_note_by) == (Status.DRAFT, note, editor)
+    assert timezone.now() - story.review_note_at < timedelta(seconds=30)
 
     page = signed_in(client, journalist).get(change_url(story)).content.decode()
-    assert "Sent back by chen.editor" in page
+    assert f"Sent back by chen.editor on {timezone.localtime(story.review_note_at):%Y-%m-%d %H:%M}:" in page
     assert "Please add the opening date &amp; a quote from the &lt;mayor&gt;." in page
 
     # Resubmitting clears the note.
     response = client.post(change_url(story), story_data(story, status="review", body="Now with a quote."))
     assert response.status_code == 302, form_errors(response)
     story.refresh_from_db()
-    assert (story.status, story.review_note) == (Status.IN_REVIEW, "")
+    assert (story.status, story.review_note, story.review_note_by, story.review_note_at) == (
+        Status.IN_REVIEW,
+        "",
+        None,
+        None,
+    )
 
 
 def test_editor_publishes_schedules_and_unpublishes(client, editor, journalist):
