@@ -31,7 +31,7 @@ from .preview import preview_link
 from .tags import TaggedListFilter, TaggingAdminMixin
 
 
-def photo_thumbnail(photo, height=60):
+def photo_thumbnail(photo, height):
     if not photo or not photo.image:
         return "—"
     return format_html(

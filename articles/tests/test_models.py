@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article, Correction, Tag
+from articles.models import Article, Correction, Photo, Tag
 from articles.richtext import text_to_html
 from articles.tests.factories import make_article, make_photo
 from regions.models import Region
@@ -180,3 +180,13 @@ def test_a_correction_is_named_by_its_local_date_and_the_start_of_its_text():
     assert str(correction) == (
         "Correction, 05 March 2026: An earlier version of this story gave the wrong opening date"
     )
+
+
+def test_a_photo_is_named_by_its_caption_cut_to_sixty_characters_else_its_file_names():
+    caption = "Pickers on a terraced slope above the sea at Laoshan, early in the morning"
+    photo = make_photo(make_article(), caption=caption)
+    assert str(photo) == caption[:60] and len(str(photo)) == 60
+    photo.caption, photo.original_name = "", "tea.jpg"
+    assert str(photo) == "tea.jpg"
+    photo.original_name = ""
+    assert str(photo) == photo.image.name and photo.image.name.startswith("photos/")
