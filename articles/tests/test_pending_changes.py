@@ -53,7 +53,10 @@ def test_a_pending_change_leaves_readers_on_the_live_version(client, editor, sto
     response = save_pending(client, story, **changes)
 
     message = str(list(response.context["messages"])[0])
-    assert "saved as pending: readers still see the live version" in message
+    assert message == (
+        f"Your changes to “{LIVE}” are saved as pending: readers still see the live version. "
+        "Preview them, then publish or discard them."
+    )
     story.refresh_from_db()
     assert (story.headline, story.body) == (LIVE, "<p>The line opens.</p>")
     assert list(story.regions.values_list("slug", flat=True)) == ["jimo"]
