@@ -249,7 +249,11 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
         return inlines
 
     def get_object(self, request, object_id, from_field=None):
-        story = super().get_object(request, object_id, from_field)
+        story = super().get_object(
+            request,  # pragma: no mutate (the story list's queryset does not read the request)
+            object_id,
+            from_field,  # pragma: no mutate (None or the pk: the only _to_field allowed for stories)
+        )
         # The form shows (and goes on editing) a published story's pending change, if it has one.
         if story is not None and request.resolver_match.url_name == "articles_article_change":
             story.showing_pending = pending.show_pending(story)
