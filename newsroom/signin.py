@@ -65,7 +65,12 @@ class SignInLimitsHandler(AxesDatabaseHandler):
         return not known_address.exists()
 
     def user_login_failed(self, sender, credentials, request=None, **kwargs):
-        super().user_login_failed(sender, credentials, request=request, **kwargs)
+        super().user_login_failed(
+            sender,  # pragma: no mutate (axes' database handler never reads the sender)
+            credentials,
+            request=request,
+            **kwargs,  # pragma: no mutate (nor any other signal argument)
+        )
         expired = timezone.now() - timedelta(days=FAILURE_LOG_DAYS)
         AccessFailureLog.objects.filter(attempt_time__lt=expired).delete()
 

@@ -4,10 +4,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.tests.factories import make_article, make_photo
+from articles.models import Photo
+from articles.tests.factories import image_upload, make_article, make_photo
 from photos.pictures import jpeg_rendition_file
 from regions.models import Region
 
@@ -166,3 +168,83 @@ def test_feeds_make_a_fixed_number_of_queries(client, laoshan, url):
     fill(27)
     assert queries(client, url) == few
     assert few <= 6
+
+
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+def test_feed_authors_are_the_bylines_without_their_by(client):
+    make_article(headline="Signed", byline="By Zhang Yi", days_ago=1)
+    make_article(headline="Plain name", byline="Li Na", days_ago=2)
+    make_article(headline="Only By", byline="By ", days_ago=3)
+    make_article(headline="Unsigned", byline="", days_ago=4)
+    _, items = rss_items(client, "/feed/")
+    # RSS names an author without an e-mail address as dc:creator.
+    assert [(item.findtext("title"), item.findtext(f"{DC}creator")) for item in items] == [
+        ("Signed", "Zhang Yi"),
+        ("Plain name", "Li Na"),
+        ("Only By", None),
+        ("Unsigned", None),
+    ]
+    _, entries = atom_entries(client, "/feed/atom/")
+    assert [e.findtext(f"{ATOM}author/{ATOM}name") for e in entries] == ["Zhang Yi", "Li Na", None, None]
+
+
+def test_feeds_never_read_the_story_bodies(client):
+    make_photo(make_article(body="A long body.\n\nIts second paragraph."))
+    with CaptureQueriesContext(connection) as captured:
+        rss_items(client, "/feed/")
+    stories = [q["sql"] for q in captured.captured_queries if 'FROM "articles_article"' in q["sql"]]
+    assert stories
+    for sql in stories:
+        assert '"articles_article"."headline"' in sql
+        assert '"articles_article"."body"' not in sql
+        assert '"articles_article"."body_html"' not in sql
+
+
+def enclosure_of(client):
+    _, items = rss_items(client, "/feed/")
+    (enclosure,) = items[0].findall("enclosure")
+    return enclosure.get("url"), enclosure.get("length"), enclosure.get("type")
+
+
+def test_a_photo_a_pixel_wider_than_1200_is_enclosed_at_1200(client):
+    photo = make_photo(make_article(), image=image_upload("wide.jpg", width=1201, height=801))
+    sizes = {entry["width"]: entry["jpeg"] for entry in photo.renditions["sizes"]}
+    assert 1201 in sizes  # its own width is a rendition too (it is under the largest, 1600)
+    storage = photo.image.storage
+    assert enclosure_of(client) == (
+        f"http://testserver{storage.url(sizes[1200])}",
+        str(storage.size(sizes[1200])),
+        "image/jpeg",
+    )
+
+
+def test_a_photo_missing_from_storage_is_enclosed_with_the_unknown_length_0(client):
+    photo = make_photo(make_article())
+    name, _, _ = jpeg_rendition_file(photo, 1200)
+    photo.image.storage.delete(name)
+    assert enclosure_of(client) == (f"http://testserver{photo.image.storage.url(name)}", "0", "image/jpeg")
+
+
+def test_a_photo_without_renditions_is_enclosed_as_its_stored_file_of_its_own_type(client):
+    # A photo whose renditions are not made yet (photo_files makes them) is enclosed as the stored original.
+    photo = make_photo(make_article(), image=image_upload("chart.png", fmt="PNG"))
+    Photo.objects.filter(pk=photo.pk).update(renditions={})
+    storage = photo.image.storage
+    assert photo.image.name.endswith(".png")
+    assert enclosure_of(client) == (
+        f"http://testserver{storage.url(photo.image.name)}",
+        str(storage.size(photo.image.name)),
+        "image/png",
+    )
+
+
+def test_a_stored_file_whose_name_tells_no_type_is_enclosed_as_a_jpeg(client):
+    photo = make_photo(make_article())
+    storage = photo.image.storage
+    with storage.open(photo.image.name) as original:
+        name = storage.save("photos/legacy/scan", ContentFile(original.read()))
+    Photo.objects.filter(pk=photo.pk).update(image=name, renditions={})
+    url = f"http://testserver{storage.url(name)}"
+    assert enclosure_of(client) == (url, str(storage.size(name)), "image/jpeg")

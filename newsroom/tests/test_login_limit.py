@@ -10,6 +10,7 @@ every successful sign-in is logged (user names only as a digest) and stored.
 import logging
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
@@ -85,6 +86,17 @@ class LoginLimitTests(TestCase):
         self.assertLockedOut(self.sign_in("editor", PASSWORD))
         AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=1, minutes=1))
         self.assertSignedIn(self.sign_in("editor", PASSWORD))
+
+    def test_a_user_name_typed_with_spaces_around_it_counts_for_that_account(self):
+        # The sign-in form strips the name it passes to authenticate() (the credentials); the
+        # count is of those, not of the raw form field, so spaces cannot buy more guesses.
+        responses = self.fail_times(4, username=" editor ") + self.fail_times(1, username="editor ")
+        for response in responses[:4]:
+            self.assertContains(response, "Please enter the correct username and password")
+        self.assertLockedOut(responses[4])
+        self.assertLockedOut(self.sign_in("editor", PASSWORD))
+        self.assertEqual(set(AccessAttempt.objects.values_list("username", flat=True)), {"editor"})
+        self.assertEqual(set(AccessFailureLog.objects.values_list("username", flat=True)), {"editor"})
 
     def test_axes_sees_the_test_clients_address(self):
         self.fail_times(1)
@@ -235,6 +247,17 @@ class AccountLimitTests(TestCase):
         # ...while other accounts are not affected.
         self.assertEqual(self.sign_in("other", PASSWORD, "203.0.113.77").status_code, 302)
 
+    def test_a_user_name_typed_with_spaces_around_it_is_the_same_account(self):
+        self.guess_from_rotating_addresses(20)
+        self.assertEqual(self.sign_in(" editor ", PASSWORD, "203.0.113.77").status_code, 429)
+        self.assertEqual(self.sign_in("editor ", "guess-123456", "203.0.113.78").status_code, 429)
+
+    def test_another_accounts_sign_in_does_not_make_an_address_known_for_this_one(self):
+        # A colleague signing in from the address (a shared office, say) is no sign of this journalist.
+        self.assertEqual(self.sign_in("other", PASSWORD, "203.0.113.77").status_code, 302)
+        self.guess_from_rotating_addresses(20)
+        self.assertEqual(self.sign_in("editor", PASSWORD, "203.0.113.77").status_code, 429)
+
     def test_nineteen_failures_do_not_lock(self):
         self.guess_from_rotating_addresses(19)
         self.assertEqual(self.sign_in("editor", PASSWORD, "203.0.113.77").status_code, 302)
@@ -266,6 +289,100 @@ class AccountLimitTests(TestCase):
         self.sign_in("editor", "guess-123456", "198.51.100.200")
         self.assertEqual(AccessFailureLog.objects.count(), 1)
 
+
+ADDRESS = "203.0.113.5"
+ELSEWHERE = "198.51.100.9"
+
+
+def stamped_request(username="editor", address=ADDRESS):
+    """A sign-in POST as axes hands it to the handler: stamped with its time and address."""
+    data = {} if username is None else {"username": username, "password": "guess-123456"}
+    request = RequestFactory().post("/admin/login/", data, REMOTE_ADDR=address)
+    AxesProxyHandler.update_request(request)
+    return request
+
+
+def log_failures(count, *, at, username="somebody", address=ADDRESS):
+    """`count` failure records as axes writes them, dated `at`."""
+    ids = [
+        AccessFailureLog.objects.create(
+            username=username, ip_address=address, user_agent="", http_accept="", path_info="/admin/login/"
+        ).pk
+        for _ in range(count)
+    ]
+    AccessFailureLog.objects.filter(pk__in=ids).update(attempt_time=at)
+
+
+class HandlerTests(TestCase):
+    """SignInLimitsHandler asked directly, the way axes asks it."""
+
+    def setUp(self):
+        self.handler = SignInLimitsHandler()
+
+    def test_the_windows_count_back_from_the_attempts_own_time(self):
+        # axes stamps each request with its time (axes_attempt_time) and measures the pair's
+        # hour back from it; the address and account windows are measured from the same instant.
+        attempt = timezone.now() - timedelta(days=10)
+        log_failures(30, at=attempt - timedelta(minutes=59))
+        log_failures(20, at=attempt - timedelta(hours=23), username="editor", address=ELSEWHERE)
+        request = stamped_request()
+        request.axes_attempt_time = attempt
+        self.assertTrue(self.handler.address_limit_reached(request))
+        self.assertTrue(self.handler.account_limit_reached(request, {"username": "editor"}))
+        request.axes_attempt_time = attempt + timedelta(hours=2)
+        self.assertFalse(self.handler.address_limit_reached(request))
+        self.assertFalse(self.handler.account_limit_reached(request, {"username": "editor"}))
+
+    def test_a_request_axes_has_not_stamped_counts_back_from_now(self):
+        log_failures(30, at=timezone.now() - timedelta(minutes=30))
+        request = RequestFactory().post("/admin/login/", {"username": "editor"})
+        request.axes_ip_address = ADDRESS
+        self.assertTrue(self.handler.address_limit_reached(request))
+        request.axes_attempt_time = None  # as axes' own window takes it
+        self.assertTrue(self.handler.address_limit_reached(request))
+
+    def test_a_limit_reached_refuses_at_the_failure_limit_axes_gives_this_request(self):
+        # AXES_FAILURE_LIMIT may be a callable of the request and credentials.
+        asked = []
+
+        def failure_limit(request, credentials):
+            asked.append((request, credentials))
+            return 7
+
+        log_failures(30, at=timezone.now() - timedelta(minutes=5))
+        request, credentials = stamped_request(), {"username": "editor"}
+        with override_settings(AXES_FAILURE_LIMIT=failure_limit):
+            self.assertEqual(self.handler.get_failures(request, credentials), 7)
+        self.assertEqual(asked, [(request, credentials)])
+
+    def test_the_address_window_is_the_cool_off_axes_gives_this_request(self):
+        # AXES_COOLOFF_TIME may be a callable of the request.
+        asked = []
+
+        def cool_off(request):
+            asked.append(request)
+            return timedelta(hours=2)
+
+        log_failures(30, at=timezone.now() - timedelta(minutes=90))
+        request = stamped_request()
+        self.assertFalse(self.handler.address_limit_reached(request))
+        with override_settings(AXES_COOLOFF_TIME=cool_off):
+            self.assertTrue(self.handler.address_limit_reached(request))
+        self.assertEqual(asked, [request])
+
+    def test_asked_without_credentials_the_account_is_the_forms_user_name(self):
+        # As axes_dispatch and axes_form_invalid ask: the request alone.
+        log_failures(20, at=timezone.now() - timedelta(minutes=5), username="editor", address=ELSEWHERE)
+        self.assertFalse(AxesProxyHandler.is_allowed(stamped_request("editor")))
+        self.assertTrue(self.handler.account_limit_reached(stamped_request("editor")))
+        self.assertTrue(AxesProxyHandler.is_allowed(stamped_request("other")))
+
+    def test_a_request_without_a_user_name_is_not_refused_by_the_account_limit(self):
+        # Even when nameless failures (a form posted without a name) reach the account limit.
+        log_failures(20, at=timezone.now() - timedelta(minutes=5), username=None, address=ELSEWHERE)
+        self.assertTrue(AxesProxyHandler.is_allowed(stamped_request(username=None)))
+        self.assertFalse(self.handler.account_limit_reached(stamped_request(username=None), {"username": ""}))
+        self.assertEqual(self.handler.get_failures(stamped_request(username=None)), 0)
 
 
 class ResetTests(TestCase):
