@@ -13,25 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from articles.tests.factories import make_article
 from articles.tests.newsroom import CHANGELIST, change_url, newsroom_user, signed_in
+from articles.tests.test_admin_status import stories_of_every_state
 from regions.models import Region
+from regions.tests.test_regions import NAVIGATION_ORDER  # the ten regions, in the site's order
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 
-# The ten regions made by the data migration, in the order the site lists them.
-REGIONS = [
-    "Laixi",
-    "Pingdu",
-    "Jiaozhou",
-    "Chengyang",
-    "Jimo",
-    "Shinan",
-    "Shibei",
-    "Licang",
-    "Laoshan",
-    "West Coast New Area",
-]
 
 
 def sidebar(response):
@@ -93,11 +82,7 @@ def test_the_status_filter_names_each_state_in_words_with_its_link(admin_client)
     ],
 )
 def test_each_state_of_the_status_filter_lists_its_stories_and_is_shown_chosen(admin_client, label, expected):
-    make_article(headline="A draft", published=False)
-    make_article(headline="In review", status=Status.IN_REVIEW)
-    make_article(headline="Live", days_ago=1)
-    make_article(headline="Taken down", status=Status.UNPUBLISHED)
-    make_article(headline="Tomorrow's", days_ago=-1)
+    stories_of_every_state()
     link = {name: link for name, link, _ in STATUS_CHOICES}[label]
 
     response = follow(admin_client, link)
@@ -237,7 +222,7 @@ def region_choices(**kept):
     others = "".join(f"&{name}={value}" for name, value in sorted(kept.items()))
     return [
         ("All", "?" + others[1:], True),
-        *[(name, f"?regions__id__exact={region_pk(name)}{others}", False) for name in REGIONS],
+        *[(name, f"?regions__id__exact={region_pk(name)}{others}", False) for name in NAVIGATION_ORDER],
         ("City-wide", f"?regions__isnull=True{others}", False),
     ]
 

@@ -52,6 +52,15 @@ def test_the_story_list_says_each_storys_state_in_words(admin_client):
     )
 
 
+def stories_of_every_state():
+    """One story in each state the status filter offers, headlined by it."""
+    make_article(headline="A draft", published=False)
+    make_article(headline="In review", status=Status.IN_REVIEW)
+    make_article(headline="Live", days_ago=1)
+    make_article(headline="Taken down", status=Status.UNPUBLISHED)
+    make_article(headline="Tomorrow's", days_ago=-1)
+
+
 @pytest.mark.parametrize(
     "value, expected",
     [
@@ -63,11 +72,7 @@ def test_the_story_list_says_each_storys_state_in_words(admin_client):
     ],
 )
 def test_the_status_filter_offers_each_state_and_lists_only_its_stories(admin_client, value, expected):
-    make_article(headline="A draft", published=False)
-    make_article(headline="In review", status=Status.IN_REVIEW)
-    make_article(headline="Live", days_ago=1)
-    make_article(headline="Taken down", status=Status.UNPUBLISHED)
-    make_article(headline="Tomorrow's", days_ago=-1)
+    stories_of_every_state()
 
     response = admin_client.get(CHANGELIST, {"status": value})
 
