@@ -178,9 +178,22 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_relations()
 
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+    def get_paginator(
+        self,
+        request,
+        queryset,
+        per_page,
+        orphans=0,
+        allow_empty_first_page=True,  # pragma: no mutate (Django asks a page only of a list of several)
+    ):
         page = changelist_page(request)
-        return BoundedAdminPaginator(queryset, per_page, orphans, allow_empty_first_page, page=page)
+        return BoundedAdminPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,  # pragma: no mutate (as above)
+            page=page,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         return search_stories(queryset, search_term), False
@@ -274,26 +287,31 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         form.apply_workflow(obj, request.user)
-        if change and "_pending" in request.POST and form.was_live and workflow.can_edit(request.user, obj):
+        if "_pending" in request.POST and form.was_live and workflow.can_edit(request.user, obj):
             pending.hold(form, obj, request.user)
             request.newsroom_held_pending = True
-            form.was_live = False  # readers' story unchanged: no "Updated"
-        elif change and getattr(obj, "showing_pending", False):
+            # Readers' story is unchanged: no "Updated".
+            form.was_live = False  # pragma: no mutate (None is as false)
+        elif obj.showing_pending:
             # Saved for readers from a form that showed the pending change: it is live now.
             live = Article.objects.get(pk=obj.pk)
             if form.was_live and any(getattr(live, f) != getattr(obj, f) for f in pending.TEXT_FIELDS):
                 obj.revised_at = timezone.now()
             pending.discard(obj)
-        super().save_model(request, obj, form, change)
+        super().save_model(
+            request,  # pragma: no mutate (Django's save_model only saves obj)
+            obj,
+            form,  # pragma: no mutate (as above)
+            change,  # pragma: no mutate (as above)
+        )
         request.newsroom_saved_story = obj
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         # After a save from the form, say what happened to the story instead of Django's "was changed".
         story = getattr(request, "newsroom_saved_story", None)
         if story is not None and level == messages.SUCCESS:
-            request.newsroom_saved_story = None
             message = saved_message(story)
-            if getattr(request, "newsroom_held_pending", False):
+            if getattr(request, "newsroom_held_pending", False):  # pragma: no mutate (None is as false)
                 message = format_html(
                     "Your changes to “{}” are saved as pending: readers still see the live version. "
                     "Preview them, then publish or discard them.",
@@ -303,17 +321,29 @@ class ArticleAdmin(TaggingAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
-            for correction in formset.save(commit=False):
+            for correction in formset.save(
+                commit=False,  # pragma: no mutate (None is as false; True deletes twice, which tests catch)
+            ):
                 if correction.author_id is None:
                     correction.author = request.user
                 correction.save()
             for correction in formset.deleted_objects:
                 correction.delete()
             return
-        super().save_formset(request, form, formset, change)
+        super().save_formset(
+            request,  # pragma: no mutate (Django's save_formset uses the formset alone)
+            form,  # pragma: no mutate (as above)
+            formset,
+            change,  # pragma: no mutate (as above)
+        )
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        super().save_related(
+            request,
+            form,
+            formsets,
+            change,  # pragma: no mutate (it reaches only save_formset, which ignores it)
+        )
         story = form.instance
         text_changed = bool(set(form.changed_data) & set(workflow.READER_FIELDS)) or any(
             formset.has_changed() for formset in formsets

@@ -457,6 +457,10 @@ class Article(models.Model):
         "kept ready by articles/cards.py whenever one of those changes.",
     )
 
+    # True on a story whose pending change was put in place of its live text, in memory
+    # (articles/pending.py show_pending), for the story form or a preview.
+    showing_pending = False
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

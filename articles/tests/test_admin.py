@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.contrib import admin, messages
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -298,3 +300,18 @@ def test_the_story_list_shows_the_lead_photos_400_pixel_rendition_and_a_dash_for
     assert f'<td class="field-thumbnail">{thumbnail.format(photo.image.storage.url(small), 40)}</td>' in page
     assert '<td class="field-thumbnail">—</td>' in page
     assert thumbnail.format(photo.image.storage.url(small), 120) in form  # the photo row's preview
+
+
+def test_story_admin_messages_other_than_a_saved_story_keep_djangos_tags_and_options(rf):
+    """The story admin rewords only the message after a save; actions' messages pass through whole."""
+    story_admin = admin.site.get_model_admin(Article)
+    request = rf.get("/admin/articles/article/")
+    request._messages = CookieStorage(request)
+
+    story_admin.message_user(request, "Tagged 3 stories.", messages.SUCCESS, "tagging")
+    story_admin.message_user(request, "Nothing to do.", messages.WARNING, extra_tags="idle")
+
+    assert [(message.message, message.tags) for message in request._messages] == [
+        ("Tagged 3 stories.", "tagging success"),
+        ("Nothing to do.", "idle warning"),
+    ]

@@ -66,6 +66,24 @@ def test_editor_adds_a_correction_readers_see_at_the_foot(client, editor):
     assert "Updated:" in page
 
 
+def test_editor_removes_one_correction_and_rewords_another_which_keeps_its_author(client, editor):
+    story = make_article(headline="Bridge opens", city_wide=True, days_ago=3)
+    first_editor = newsroom_user("wang.editor", "Editor")
+    mistaken = Correction.objects.create(article=story, text="Made in error.", author=first_editor)
+    kept = Correction.objects.create(article=story, text="The bridge is 5 km long.", author=first_editor)
+    data = story_data(story)
+    data["corrections-0-DELETE"] = "on"
+    data["corrections-1-text"] = "The bridge is 5.2 km long."
+
+    response = signed_in(client, editor).post(change_url(story), data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert list(story.corrections.values_list("pk", "text", "author")) == [
+        (kept.pk, "The bridge is 5.2 km long.", first_editor.pk)
+    ]
+    assert not Correction.objects.filter(pk=mistaken.pk).exists()
+
+
 def test_journalists_cannot_add_corrections(client, journalist):
     story = make_article(author=journalist, city_wide=True)
     Article.objects.filter(pk=story.pk).update(status=Article.Status.DRAFT)

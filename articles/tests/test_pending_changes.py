@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.messages import SUCCESS, WARNING, get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -130,6 +131,46 @@ def test_saving_normally_from_a_form_showing_the_pending_change_publishes_it(cli
     assert response.status_code == 302, form_errors(response)
     story.refresh_from_db()
     assert story.headline == PENDING and story.shows_updated
+    assert not PendingChange.objects.exists()
+
+
+def test_publishing_a_pending_change_that_changed_no_text_marks_nothing_updated(client, editor, story):
+    save_pending(client, story)
+    story.refresh_from_db()
+
+    response = client.post(change_url(story), story_data(story))
+
+    assert response.status_code == 302, form_errors(response)
+    story.refresh_from_db()
+    assert story.headline == LIVE and story.revised_at is None
+    assert not PendingChange.objects.exists()
+
+
+def test_a_pending_change_saved_on_a_story_taken_off_the_site_gives_it_no_updated_mark(client, editor, story):
+    """Readers could not read it while it was off: its new text is not an update they missed."""
+    save_pending(client, story, headline=PENDING)
+    client.post(reverse("admin:articles_article_changelist"), {"action": "unpublish", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.status == Article.Status.UNPUBLISHED
+
+    response = client.post(change_url(story), story_data(story, headline=PENDING))
+
+    assert response.status_code == 302, form_errors(response)
+    story.refresh_from_db()
+    assert story.headline == PENDING and story.revised_at is None
+    assert not PendingChange.objects.exists()
+
+
+def test_a_journalist_who_tags_cannot_hold_a_pending_change_their_tags_go_live(client, story):
+    """The pending button is not offered to those who may only tag a live story; a crafted post saves as usual."""
+    tagging_journalist = newsroom_user("li.na", "Journalist")
+    tagging_journalist.groups.add(Group.objects.get(name="Tagger"))
+    signed_in(client, tagging_journalist)
+
+    save_pending(client, story, headline=PENDING, tags="Metro, Transport")
+
+    story.refresh_from_db()
+    assert story.headline == LIVE and sorted(story.tags.names()) == ["Metro", "Transport"]
     assert not PendingChange.objects.exists()
 
 
