@@ -127,14 +127,14 @@ def bump_generation(**kwargs):
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:  # no counter (a fresh or emptied cache): a new one is a new generation
-            current_generation(cache)
+            current_generation(cache)  # pragma: no mutate (None is the same page_cache())
     except Exception:
         # Any cache backend's error (Redis down): the change is committed, so it is not
         # undone; the bump is retried (below) before this process serves from the cache again.
         _bump_failed = True
         logger.exception("Could not start a new page cache generation; will retry")
     else:
-        _bump_failed = False
+        _bump_failed = False  # pragma: no mutate (None is as false)
 
 
 def bump_generation_on_commit(using=None, **kwargs):

@@ -45,7 +45,7 @@ def test_healthz_reports_a_working_cache(client):
 
 
 def test_a_change_made_while_the_cache_was_down_still_shows_once_it_is_back(
-    client, settings, django_capture_on_commit_callbacks
+    client, settings, django_capture_on_commit_callbacks, caplog
 ):
     """The generation could not be bumped at commit; it is, before anything is served again."""
     from django.core.cache import cache as working_cache
@@ -59,6 +59,9 @@ def test_a_change_made_while_the_cache_was_down_still_shows_once_it_is_back(
     with django_capture_on_commit_callbacks(execute=True):
         story.headline = "Ferry timetable changes again"
         story.save()
+    assert {(record.name, record.levelname, record.message) for record in caplog.records} == {
+        ("pagecache.cache", "ERROR", "Could not start a new page cache generation; will retry")
+    }
     assert "changes again" in client.get("/").content.decode()  # rendered, cache down
     caches["default"].close()
 
