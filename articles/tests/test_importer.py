@@ -1439,6 +1439,28 @@ def test_a_page_whose_address_names_another_story_is_refused_saying_which_and_ho
 
 
 @pytest.mark.django_db
+def test_every_page_naming_another_story_is_reported_not_only_the_first(tmp_path):
+    first = write_page(tmp_path, "first.txt", "URL: http://x.cn/a.htm\n\n" + jimo_page())
+    second = write_page(tmp_path, "second.txt", "URL: http://x.cn/b.htm\n\n" + page("Ferry times change"))
+    run_import(first, second)
+    first.write_text("URL: http://x.cn/a.htm\n\n" + page("Metro line 6 opens"), encoding="utf-8")
+    other_story = page("Bridge opens", "(chinadaily.com.cn) | 2025-03-01")
+    second.write_text("URL: http://x.cn/b.htm\n\n" + other_story, encoding="utf-8")
+
+    with pytest.raises(CommandError) as error:
+        run_import(first, second)
+
+    message = str(error.value)
+    assert message.startswith("2 of 2 files could not be imported:\n")
+    assert f"{first}: the story imported from this page before" in message
+    assert f"{second}: the story imported from this page before" in message
+    assert sorted(Article.objects.values_list("headline", flat=True)) == [
+        "Ferry times change",
+        "Jimo old town lights its lanterns",
+    ]
+
+
+@pytest.mark.django_db
 def test_a_corrected_date_under_the_same_headline_is_the_same_story(two_folders):
     laoshan, _ = two_folders
     run_import(laoshan)

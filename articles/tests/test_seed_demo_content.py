@@ -25,6 +25,7 @@ from articles.management.commands.seed_demo_content import (
     recent_date,
 )
 from articles.management.commands.seed_demo_content import Command as SeedDemoContent
+from articles.importer import parse_article_file
 from articles.models import Article, Photo, Tag
 from articles.tests.factories import files_of_photos
 from regions.models import Region
@@ -121,6 +122,16 @@ def test_demo_stories_spread_over_regions_tags_and_recent_dates():
     assert len([name for name, count in stories_per_tag.items() if count >= 2]) >= 5
     assert Article.objects.published().count() == len(DEMO_STORIES)
     assert len({article.published_at.date() for article in demo}) == demo.count()
+    today = timezone.localdate()
+    days_ago = sorted((today - timezone.localdate(article.published_at)).days for article in demo)
+    fresh = [story for story in DEMO_STORIES if story.days_ago is not None]
+    assert days_ago == sorted(story.days_ago for story in fresh)
+    date_lines = [parse_article_file(DEMO_DIR / story.file_name).published_at for story in fresh]
+
+    def times_of_day(moments):
+        return sorted(timezone.localtime(moment).strftime("%H:%M") for moment in moments)
+
+    assert times_of_day(article.published_at for article in demo) == times_of_day(date_lines)
 
 
 @pytest.mark.django_db
