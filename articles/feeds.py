@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
 from newsroom.site_url import absolute_url
-from photos.pictures import jpeg_rendition_file
+from photos.pictures import SHARED_WIDTH, jpeg_rendition_file
 from regions.models import Region
 
 from .models import Article, TaggedArticle
@@ -56,8 +56,7 @@ class ArticleFeed(Feed):
         photo = article.lead_photo
         if photo is None:
             return []
-        # The rendition readers get (as og:image), never the stored original.
-        name, _, _ = jpeg_rendition_file(photo, 1200)
+        name, _, _ = jpeg_rendition_file(photo, SHARED_WIDTH)
         storage = photo.image.storage
         try:
             length = storage.size(name)

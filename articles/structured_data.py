@@ -4,7 +4,7 @@ from django.conf import settings
 from django.templatetags.static import static
 
 from newsroom.site_url import absolute_url
-from photos.pictures import jpeg_rendition
+from photos.pictures import SHARED_WIDTH, jpeg_rendition
 
 
 def news_article(article):
@@ -24,8 +24,7 @@ def news_article(article):
         "url": url,
         "headline": article.headline[:110],  # Google shows at most 110 characters
         "description": article.summary,
-        # The renditions readers get (1200 px JPEG, as og:image), never the stored original.
-        "image": [absolute_url(jpeg_rendition(photo, 1200)[0]) for photo in article.photos.all()],
+        "image": [absolute_url(jpeg_rendition(photo, SHARED_WIDTH)[0]) for photo in article.photos.all()],
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
         # A story without a byline is the newsroom's own.

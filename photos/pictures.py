@@ -15,6 +15,10 @@ SIZES = {
     "featured": "(min-width: 72rem) 35rem, calc(100vw - 2rem)",
 }
 
+# The JPEG rendition other sites are given (og:image, feed enclosures, structured data):
+# large enough for link previews, never the stored original.
+SHARED_WIDTH = 1200
+
 
 @dataclass
 class Picture:

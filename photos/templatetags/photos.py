@@ -1,6 +1,6 @@
 from django import template
 
-from photos.pictures import jpeg_rendition, picture
+from photos.pictures import SHARED_WIDTH, jpeg_rendition, picture
 
 register = template.Library()
 
@@ -21,5 +21,5 @@ def picture_of(photo, kind, alt=None, *, lead):
 @register.simple_tag
 def social_image(photo):
     """The photo's JPEG for link previews (og:image): its address, width and height."""
-    url, width, height = jpeg_rendition(photo, 1200)
+    url, width, height = jpeg_rendition(photo, SHARED_WIDTH)
     return {"url": url, "width": width, "height": height}
