@@ -315,3 +315,9 @@ def test_story_admin_messages_other_than_a_saved_story_keep_djangos_tags_and_opt
         ("Tagged 3 stories.", "tagging success"),
         ("Nothing to do.", "idle warning"),
     ]
+
+
+def test_the_photo_upload_says_which_files_it_takes(admin_client):
+    page = admin_client.get(ADD_URL).content.decode()
+
+    assert "A JPEG, PNG, GIF or WebP image of at most 10 MB and 40 megapixels." in page

@@ -371,6 +371,14 @@ def test_allowed_moves_per_role(journalist, editor, tagger):
     assert workflow.allowed_targets(editor, own) == [Status.UNPUBLISHED, Status.PUBLISHED, Status.DRAFT]
 
 
+def test_a_journalist_who_also_tags_may_submit_only_their_own_draft(journalist):
+    journalist.groups.add(Group.objects.get(name="Tagger"))
+    another = newsroom_user("wang.fang", "Journalist")
+
+    assert workflow.allowed_targets(journalist, draft_by(journalist)) == [Status.DRAFT, Status.IN_REVIEW]
+    assert workflow.allowed_targets(journalist, draft_by(another)) == [Status.DRAFT]
+
+
 def test_publish_action_runs_the_editorial_checks(client, editor):
     ready = draft_by(editor, headline="Ready to go")
     no_summary = draft_by(editor, headline="Missing its summary", summary="")
