@@ -121,7 +121,13 @@ def client_str(username, ip_address, user_agent, path_info, request):
         "user_agent": user_agent,
         "path_info": path_info,
     }
-    quoted = (
-        f"{key}: {escape_control(json.dumps(value, ensure_ascii=False))}" for key, value in values.items()
-    )
+    quoted = (f"{key}: {escape_control(as_json(value))}" for key, value in values.items())
     return "{" + ", ".join(quoted) + "}"
+
+
+def as_json(value):
+    """`value` as a JSON string, its non-ASCII letters (a Chinese browser's name) kept as they are."""
+    return json.dumps(
+        value,
+        ensure_ascii=False,  # pragma: no mutate (None is as false; True and leaving it out are tested)
+    )
