@@ -32,7 +32,8 @@ class HomeView(TemplateView):
         published = Article.objects.published()
         # Its thirty subqueries cost more to build than to run: once per content generation.
         by_region = derived(
-            "home:latest-by-region", lambda: published.latest_by_region(per_region=HOME_PER_REGION_COUNT)
+            "home:latest-by-region",  # pragma: no mutate (any own name does)
+            lambda: published.latest_by_region(per_region=HOME_PER_REGION_COUNT),
         )
         region_sections = [
             (region, by_region[region.pk]) for region in Region.objects.all() if region.pk in by_region
@@ -40,7 +41,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             latest_articles=published.lead_then_latest(HOME_LATEST_COUNT),
             region_sections=region_sections,
-            **kwargs,
+            **kwargs,  # pragma: no mutate (the home page's URL has no arguments)
         )
 
 
@@ -132,11 +133,12 @@ class ArticleArchiveMixin(BoundedPaginationMixin):
         return Article.objects.published().for_listing()
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        # The years (months, days) that have stories read every story of the period: kept
-        # per content generation (pagecache/derived.py) instead of read on every request.
-        # date_type None: Django's get_date_list takes the view's own (years, months, days).
+        # The years (or a year's months, a month's days) that have stories read every story
+        # of the period: kept per content generation (pagecache/derived.py) instead of read
+        # on every request. A day's page has no date list. date_type None: Django's
+        # get_date_list takes the view's own.
         period = "-".join(  # pragma: no mutate (any separator keeps the periods apart)
-            f"{self.kwargs[part]}" for part in ("year", "month", "day") if part in self.kwargs
+            f"{self.kwargs[part]}" for part in ("year", "month") if part in self.kwargs
         )
         dates = derived(
             f"archive:{period}:{date_type}:{ordering}",
