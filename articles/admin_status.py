@@ -95,7 +95,7 @@ class TagFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # Counting every story's tags: once per content generation (pagecache/derived.py).
-        choices = derived("admin:top-tags", self.top_tags)
+        choices = derived("admin:top-tags", self.top_tags)  # pragma: no mutate (any own name does)
         chosen = self.value()
         if chosen and chosen not in {slug for slug, _ in choices}:
             tag = self.chosen_tag(chosen)
@@ -138,8 +138,10 @@ class TagFilter(admin.SimpleListFilter):
 class DateTimePicker(forms.SplitDateTimeWidget):
     """The browser's own date and time inputs: any time can be picked, not only the admin's five shortcuts."""
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs, date_format="%Y-%m-%d", time_format="%H:%M:%S")
+    def __init__(self):
+        # The formats the browser's inputs take, whatever the language's formats are
+        # (Chinese writes 2099/11/30 and 08:07).
+        super().__init__(date_format="%Y-%m-%d", time_format="%H:%M:%S")
         self.widgets[0].input_type = "date"
         self.widgets[1].input_type = "time"
         self.widgets[1].attrs["step"] = "1"
