@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from . import richtext
 from .datelines import OLD_SITE_TIME_ZONE, is_dateline_without_date, parse_dateline
-from .models import PHOTO_EXTENSIONS, Article, Photo
+from .models import PHOTO_EXTENSIONS, Article, Photo, shorten
 from .redirects import record_old_address
 from .validators import PhotoRejected, check_photo_file
 
@@ -436,16 +436,6 @@ def is_mostly_wide(text):
     letters = [char for char in text if char.isalnum()]
     wide = sum(unicodedata.east_asian_width(char) in ("W", "F") for char in letters)
     return wide * 2 > len(letters)
-
-
-def shorten(text, max_length):
-    """The text cut at a word boundary to fit max_length, marked with an ellipsis when cut."""
-    if len(text) <= max_length:
-        return text
-    cut = text[: max_length - 1]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:，；：、") + "…"
 
 
 # --- Regions ----------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.fields.files import ImageFieldFile
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.signals import post_delete
@@ -47,12 +47,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def with_relations(self):
-        """Regions, tags and photos (lead photo first), each fetched in one query for all rows."""
-        return self.prefetch_related(
-            "regions",
-            "tags",
-            Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")),
-        )
+        """Regions, tags and photos (lead photo first, by Photo's ordering), each in one query for all rows."""
+        return self.prefetch_related("regions", "tags", "photos")
 
     def for_listing(self):
         """
@@ -68,7 +64,7 @@ class ArticleQuerySet(models.QuerySet):
         A story page's story: its photos in one more query; regions and tags are in its card
         data; `has_corrections` spares the corrections query of the many stories without any.
         """
-        return self.prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("position", "pk"))).annotate(
+        return self.prefetch_related("photos").annotate(
             has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
         )
 
@@ -747,7 +743,13 @@ def delete_file_on_commit(storage, name):
 
 
 def shorten(text, max_length):
-    return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"
+    """The text cut at a word boundary to fit max_length, marked with an ellipsis when cut."""
+    if len(text) <= max_length:
+        return text
+    cut = text[: max_length - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:，；：、") + "…"
 
 
 def shorten_file_name(name, max_length):
