@@ -126,7 +126,7 @@ def test_latest_by_region_skips_a_story_deleted_between_its_two_queries():
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(delete_after_the_ranking):
-        by_region = Article.objects.published().latest_by_region()
+        by_region = Article.objects.published().latest_by_region(per_region=3)
 
     assert seen["deleted"]
     assert by_region == {laixi.pk: [kept]}
