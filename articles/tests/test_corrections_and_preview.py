@@ -94,6 +94,16 @@ def test_journalists_cannot_add_corrections(client, journalist):
     assert not Correction.objects.exists()
 
 
+def test_taggers_who_may_change_a_published_storys_tags_cannot_add_corrections(client):
+    story = make_article(city_wide=True)
+    signed_in(client, newsroom_user("zhao.tags", "Tagger"))
+
+    assert "corrections-0-text" not in client.get(change_url(story)).content.decode()
+    client.post(change_url(story), with_new_correction(story_data(story, tags="Bridges"), "Sneaked in."))
+
+    assert not Correction.objects.exists() and list(story.tags.names()) == ["Bridges"]
+
+
 def test_corrections_are_offered_only_on_published_stories(client, editor):
     draft = make_article(published=False, published_at=None, city_wide=True)
     page = signed_in(client, editor).get(change_url(draft)).content.decode()

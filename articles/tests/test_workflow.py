@@ -3,6 +3,7 @@ Roles and the workflow through real admin requests: each role's allowed and
 forbidden moves, by the page (GET) and by direct POSTs that must change nothing.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,8 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import models as articles_models
@@ -459,3 +462,49 @@ def test_moving_stories_in_bulk_follows_the_table_story_by_story(rf, journalist,
     assert statuses == {published.pk: Status.PUBLISHED, someone_elses.pk: Status.DRAFT, own.pk: Status.IN_REVIEW}
     versions = dict(Article.objects.values_list("pk", "version"))
     assert versions == {published.pk: 0, someone_elses.pk: 0, own.pk: 4}  # a form opened before the move is stopped
+
+
+# --- Which fields each role's form has --------------------------------------------
+
+
+def form_fields(user, story):
+    """The fields of the story form's fieldsets for `user` (None: the add form), and the read-only ones."""
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    story_admin = admin.site.get_model_admin(Article)
+    fields = {name for _, options in story_admin.get_fieldsets(request, story) for name in options["fields"]}
+    return fields, set(story_admin.get_readonly_fields(request, story))
+
+
+def test_the_send_back_note_is_on_an_editors_form_of_a_story_in_review_only(editor, journalist):
+    in_review = draft_by(journalist, status=Status.IN_REVIEW)
+
+    assert "send_back_note" in form_fields(editor, in_review)[0]
+    assert "send_back_note" not in form_fields(editor, draft_by(journalist))[0]
+    assert "send_back_note" not in form_fields(journalist, in_review)[0]
+    assert "send_back_note" not in form_fields(editor, None)[0]
+
+
+def test_those_who_may_only_tag_or_read_a_story_get_no_checks_to_confirm(journalist, other_journalist):
+    """Confirming warnings is for those who edit; the opened version for those who save at all."""
+    tagging_journalist = newsroom_user("zhou.tags", "Journalist")
+    tagging_journalist.groups.add(Group.objects.get(name="Tagger"))
+    published = make_article(author=other_journalist, city_wide=True)
+
+    fields, readonly = form_fields(tagging_journalist, published)
+    assert {"tags", "opened_version"} <= fields and "confirm_warnings" not in fields
+    assert "headline" in readonly and "tags" not in readonly
+
+    fields, _ = form_fields(journalist, draft_by(other_journalist))
+    assert not {"opened_version", "confirm_warnings"} & fields
+
+    fields, readonly = form_fields(journalist, draft_by(journalist))
+    assert {"opened_version", "confirm_warnings", "headline"} <= fields
+    assert readonly == {"author", "created_at", "updated_at", "revised_at", "published_at"}
+    assert {"opened_version", "confirm_warnings"} <= form_fields(journalist, None)[0]
+
+
+def test_journalists_and_taggers_reach_the_story_list_to_change_stories(client, journalist, tagger):
+    for user in (journalist, tagger):
+        index = signed_in(client, user).get(reverse("admin:index")).content.decode()
+        assert re.search(r'<a href="/admin/articles/article/" class="changelink"', index), user
