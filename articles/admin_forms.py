@@ -143,17 +143,14 @@ class ArticleAdminForm(StoryEditorForm):
         if self.move is None or not self.move.runs_checks:
             return
 
-        def value(name, saved):
-            if name in self.fields:
-                return cleaned.get(name)
-            return saved() if self.story else None
-
+        # Only editors publish, and they edit every field: the form has them all.
         findings = editorial.check_for_publishing(
-            headline=value("headline", lambda: self.story.headline) or "",
-            summary=value("summary", lambda: self.story.summary) or "",
-            has_regions=bool(value("regions", lambda: list(self.story.regions.all()))),
-            city_wide=bool(value("city_wide", lambda: self.story.city_wide)),
-            story=self.story,
+            headline=cleaned.get("headline") or "",
+            summary=cleaned.get("summary") or "",
+            has_regions=bool(cleaned.get("regions")),
+            city_wide=bool(cleaned.get("city_wide")),
+            # A story being published is not yet among the published ones it is compared with.
+            story=self.story,  # pragma: no mutate (see above)
         )
         warnings = findings.warnings
         problems = [*findings.errors]
@@ -161,7 +158,7 @@ class ArticleAdminForm(StoryEditorForm):
             self.set_shown_value("confirm_warnings", findings.warnings_digest)
             problems += [*warnings, "Read the warnings above; save again to publish all the same."]
         if problems:
-            raise ValidationError(problems, code="editorial_check")
+            raise ValidationError([ValidationError(problem, code="editorial_check") for problem in problems])
 
     def apply_workflow(self, article, user):
         """What a save does beyond the fields: the version, the note for the author, "Updated"."""

@@ -69,6 +69,21 @@ def test_a_long_headline_warns_and_a_second_save_publishes(editor_client):
     assert story.is_published
 
 
+def test_errors_and_warnings_are_listed_together_each_as_an_editorial_check(editor_client):
+    headline = "Qingdao " + "x" * 110
+    story = draft(headline=headline)
+
+    response = publish(editor_client, story, summary="")
+
+    errors = response.context["adminform"].form.non_field_errors().as_data()
+    assert [str(error.message) for error in errors] == [
+        "A summary is needed: one or two sentences shown in lists and link previews.",
+        f"The headline is {len(headline)} characters long; over 110 it may not fit in lists and link previews.",
+        "Read the warnings above; save again to publish all the same.",
+    ]
+    assert {error.code for error in errors} == {"editorial_check"}
+
+
 def test_a_confirmation_for_other_warnings_does_not_count(editor_client):
     story = draft(headline="Qingdao " + "x" * 110)
     response = publish(editor_client, story, confirm_warnings="0123456789abcdef")

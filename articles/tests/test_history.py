@@ -366,6 +366,9 @@ def test_an_edit_conflict_with_no_visible_change_says_so_and_shows_the_current_v
         "in the form below: bring theirs in where needed and save again."
     ) in form_errors(response)
     assert f'name="opened_version" value="{story.version}"' in response.content.decode()
+    assert [error.code for error in response.context["adminform"].form.non_field_errors().as_data()] == [
+        "edit_conflict"
+    ]
 
 
 def test_an_edit_conflict_with_a_save_no_revision_recorded_names_no_one(client, editor):
