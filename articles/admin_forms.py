@@ -46,7 +46,10 @@ class ArticleAdminForm(StoryEditorForm):
         status = self.fields.get("status")
         if status is not None:
             # The menu offers only the moves this user may make; clean() checks them all the same.
-            allowed = workflow.allowed_targets(self.request_user, self.story)
+            allowed = workflow.allowed_targets(
+                self.request_user,
+                self.story,  # pragma: no mutate (only those who may edit the story have the status field)
+            )
             status.widget.choices = [(value, label) for value, label in status.choices if value in allowed]
 
     def clean_slug(self):
@@ -69,11 +72,13 @@ class ArticleAdminForm(StoryEditorForm):
         if too_long:
             raise ValidationError(
                 [
-                    f"The tag “{Truncator(name).chars(40)}” is {len(name)} characters long; "
-                    f"a tag can have at most {limit} characters."
+                    ValidationError(
+                        f"The tag “{Truncator(name).chars(40)}” is {len(name)} characters long; "
+                        f"a tag can have at most {limit} characters.",
+                        code="tag_too_long",
+                    )
                     for name in too_long
-                ],
-                code="tag_too_long",
+                ]
             )
         return names
 
@@ -127,13 +132,21 @@ class ArticleAdminForm(StoryEditorForm):
         if new == old:
             return
         move = workflow.transition(old, new)
-        if move is None or not workflow.may_make(self.request_user, self.story, move):
+        if move is None or not workflow.may_make(
+            self.request_user,
+            self.story,  # pragma: no mutate (only those who may edit the story have the status field)
+            move,
+        ):
             self.add_error(
                 "status",
                 f"You cannot move this story from {Status(old).label} to {Status(new).label}.",
             )
             return
-        if move.needs_note and not cleaned.get("send_back_note", "").strip():
+        note = cleaned.get(
+            "send_back_note",
+            "",  # pragma: no mutate (every form that can send a story back has the note's field)
+        )
+        if move.needs_note and not note.strip():
             self.add_error("send_back_note", "Tell the author what to change before sending the story back.")
             return
         self.move = move

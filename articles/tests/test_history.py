@@ -1,5 +1,6 @@
 """Revisions (django-reversion): one per save, history, differences, restore; edit conflicts."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -346,6 +347,21 @@ def test_a_long_body_diff_marks_only_the_changed_word_and_keeps_line_breaks():
     assert word_diff("caption: Pier\ncredit: Li", "caption: Pier\ncredit: Xu") == (
         "caption: Pier\ncredit: <del>Li</del> <ins>Xu</ins>"
     )
+
+
+def test_an_edit_conflict_lists_each_change_of_the_other_save(client, editor, second_editor):
+    signed_in(client, editor)
+    story = add_story(client, headline="Typhoon warning issued", byline="By Zhang Yi")
+    opened = Article.objects.get(pk=story.pk)
+    save(client, story, headline="Typhoon warning raised", byline="By Zhang Yi and Li Na")
+
+    signed_in(client, second_editor)
+    response = client.post(change_url(story), story_data(opened, body="Schools close at noon."))
+
+    page = response.content.decode()
+    listed = re.search(r"What they changed:<ul>(.*?)</ul>", page)[1]
+    assert re.findall(r"<li>(\w+):", listed) == ["Headline", "Byline"]
+    assert listed.startswith("<li>") and "</li><li>" in listed and listed.endswith("</li>")
 
 
 def test_an_edit_conflict_with_no_visible_change_says_so_and_shows_the_current_version(

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from articles.models import Tag
 from articles.tests.factories import make_article
+from articles.tests.newsroom import form_errors, newsroom_user, signed_in, story_data
 
 MIGRATION = ("articles", "0002_tag")
 
@@ -158,3 +159,18 @@ def test_the_story_forms_tags_field_says_how_to_add_a_tag_and_may_be_left_empty(
     ) in page
     (select,) = re.findall(r'<select name="tags"[^>]*>', page)
     assert " required" not in select and "multiple" in select
+
+
+@pytest.mark.django_db
+def test_the_story_form_names_each_tag_too_long_for_the_tag_list(client):
+    editor = newsroom_user("chen.editor", "Editor")
+    long_name = "Ferry " + "x" * 95
+
+    response = signed_in(client, editor).post(
+        reverse("admin:articles_article_add"), story_data(tags=f"Harbour, {long_name}")
+    )
+
+    assert response.status_code == 200, form_errors(response)
+    errors = response.context["adminform"].form.errors.as_data()["tags"]
+    message = f"The tag “{long_name[:39]}…” is 101 characters long; a tag can have at most 100 characters."
+    assert [(str(error.message), error.code) for error in errors] == [(message, "tag_too_long")]

@@ -213,7 +213,9 @@ def test_editor_sends_a_story_back_with_a_note_the_author_sees(client, editor, j
     assert "Needs work" in response.content.decode()
 
     refused = client.post(change_url(story), story_data(story, status="draft"))
-    assert "Tell the author what to change before sending the story back." in form_errors(refused)
+    assert refused.context["adminform"].form.errors["send_back_note"] == [
+        "Tell the author what to change before sending the story back."
+    ]
     story.refresh_from_db()
     assert story.status == Status.IN_REVIEW
 
@@ -508,3 +510,16 @@ def test_journalists_and_taggers_reach_the_story_list_to_change_stories(client, 
     for user in (journalist, tagger):
         index = signed_in(client, user).get(reverse("admin:index")).content.decode()
         assert re.search(r'<a href="/admin/articles/article/" class="changelink"', index), user
+
+
+def test_a_journalist_who_tags_cannot_move_anothers_draft_even_by_a_crafted_post(client, journalist):
+    journalist.groups.add(Group.objects.get(name="Tagger"))
+    story = draft_by(newsroom_user("wang.fang", "Journalist"))
+    signed_in(client, journalist)
+
+    assert "status" not in editable_fields(client.get(change_url(story)))
+    response = client.post(change_url(story), story_data(story, status="review", tags="Ferries"))
+
+    assert response.status_code == 302, form_errors(response)
+    story.refresh_from_db()
+    assert story.status == Status.DRAFT and list(story.tags.names()) == ["Ferries"]
