@@ -43,7 +43,7 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 logger = logging.getLogger(__name__)
 
@@ -231,13 +231,21 @@ def cache_control():
 
 def finish_reader_response(response):
     """The headers of a page every reader gets alike: shareable, with validators."""
-    if not response.has_header("Cache-Control"):
+    # Header names are case-insensitive: their case mutants are equivalent, hence the pragmas.
+    has_cache_control = response.has_header("Cache-Control")  # pragma: no mutate (any case)
+    has_etag = response.has_header("ETag")  # pragma: no mutate (any case)
+    has_last_modified = response.has_header("Last-Modified")  # pragma: no mutate (any case)
+    if not has_cache_control:
         patch_cache_control(response, **cache_control())
     patch_vary_headers(response, ("Cookie",))
-    if not response.streaming and not response.has_header("ETag"):
-        response["ETag"] = '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest()
-    if not response.has_header("Last-Modified"):
-        response["Last-Modified"] = http_date(now())
+    if not response.streaming and not has_etag:
+        digest = hashlib.md5(
+            response.content,
+            usedforsecurity=False,  # pragma: no mutate (the same digest; False only allows md5 on FIPS)
+        )
+        response["ETag"] = quote_etag(digest.hexdigest())  # pragma: no mutate (any case)
+    if not has_last_modified:
+        response["Last-Modified"] = http_date(now())  # pragma: no mutate (any case)
     return response
 
 
