@@ -27,7 +27,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,9 +61,10 @@ IMPORT_KEY_MAX_LENGTH = Article._meta.get_field("import_key").max_length
 # Other names stories use for a region, by region slug: Huangdao is the old
 # district merged into the West Coast New Area, and still the common name.
 REGION_ALIASES = {"west-coast-new-area": ("Huangdao", "黄岛")}
-# What may follow a region's name when the text means something else: Jiaozhou
-# Bay (and its bridge and tunnel) borders five districts, not just Jiaozhou.
-NOT_THE_REGION_WHEN_FOLLOWED_BY = {"Jiaozhou": r"\s+Bay\b", "胶州": "湾"}
+# What may not follow a region's name (a lookahead), as there the text means
+# something else: Jiaozhou Bay (and its bridge and tunnel) borders five
+# districts, not just Jiaozhou.
+NOT_THE_REGION_WHEN_FOLLOWED_BY = {"Jiaozhou": r"(?!\s+Bay\b)", "胶州": "(?!湾)"}
 
 
 class MalformedFile(Exception):
@@ -311,7 +311,7 @@ def read_headline(paragraph, file_name):
     """The first paragraph, if it is a headline and not a date line or photo that lost its headline."""
     if is_photo_file_name(paragraph.text) or looks_like_dateline(paragraph.text):
         raise MalformedFile(file_name, paragraph.line, f'expected the headline, found "{paragraph.text}"')
-    headline = " ".join(paragraph.text.split("\n"))
+    headline = " ".join(paragraph.text.split())
     if len(headline) > HEADLINE_MAX_LENGTH:
         raise MalformedFile(
             file_name,
@@ -378,7 +378,7 @@ def split_body_and_photos(paragraphs, fallback_alt_text):
     return "\n\n".join(body), photos
 
 
-def parsed_photo(paragraph, caption_text, fallback_alt_text, paragraphs_before=0):
+def parsed_photo(paragraph, caption_text, fallback_alt_text, paragraphs_before):
     caption, credit = split_caption_and_credit(caption_text)
     return ParsedPhoto(
         file_name=paragraph.text,
@@ -449,12 +449,11 @@ def find_named_regions(text, regions):
     district", "in Jimo"); Chinese names (the region's local_name) match
     anywhere, as Chinese has no spaces between words.
     """
-    first_mentions = []
+    first_mention = {}
     for region in regions:
-        positions = [match.start() for match in region_name_pattern(region).finditer(text)]
-        if positions:
-            first_mentions.append((min(positions), region.position, region))
-    return [region for _, _, region in sorted(first_mentions, key=lambda mention: mention[:2])]
+        if found := region_name_pattern(region).search(text):
+            first_mention[region] = found.start()
+    return sorted(first_mention, key=first_mention.get)  # stable: ties keep the regions' order
 
 
 def region_name_pattern(region):
@@ -464,8 +463,7 @@ def region_name_pattern(region):
 
 
 def name_pattern(name):
-    not_followed_by = NOT_THE_REGION_WHEN_FOLLOWED_BY.get(name)
-    exclusion = f"(?!{not_followed_by})" if not_followed_by else ""
+    exclusion = NOT_THE_REGION_WHEN_FOLLOWED_BY.get(name, "")
     if name.isascii():
         words = r"\s+".join(re.escape(word) for word in name.split())
         return rf"(?<!\w){words}(?!\w){exclusion}"
@@ -534,7 +532,7 @@ class ImportResult:
         return self.outcome == "created"
 
 
-def plan_import(parsed, *, force=False, replace=False, lock=False):
+def plan_import(parsed, *, force, replace, lock=False):
     """
     What importing the page would do, as an ImportResult without writing
     (for dry runs, and the first step of import_article). Raises NotTheSameStory.
@@ -560,7 +558,7 @@ def plan_import(parsed, *, force=False, replace=False, lock=False):
     return ImportResult(article=article, outcome="updated")
 
 
-def find_imported_story(parsed, *, replace=False, lock=False):
+def find_imported_story(parsed, *, replace, lock):
     """
     The story an earlier import made from this page, or None.
 
@@ -627,10 +625,14 @@ def field_hashes(article):
     """A short hash of each field an import writes, as the database holds it now."""
     values = Article.objects.filter(pk=article.pk).values(*RECORDED_FIELDS).get()
     values["published_at"] = values["published_at"].isoformat() if values["published_at"] else None
-    values["regions"] = sorted(article.regions.values_list("pk", flat=True))
+    region_ids = article.regions.values_list(
+        "pk",  # pragma: no mutate (with no field named, values_list gives the first: the pk)
+        flat=True,
+    )
+    values["regions"] = sorted(region_ids)
     values["photos"] = list(
         article.photos.exclude(import_file_name="")
-        .order_by("position", "pk")
+        .order_by("position", "pk")  # pragma: no mutate (any fixed order; each row holds its position)
         .values_list("import_file_name", "image", "caption", "credit", "alt_text", "position")
     )
     return {name: short_hash(value) for name, value in values.items()}
@@ -638,7 +640,8 @@ def field_hashes(article):
 
 def short_hash(value):
     """A field's hash in the import record: stories' records keep it, so it must never change."""
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
+    text = json.dumps(value, ensure_ascii=False)  # pragma: no mutate (None is False too)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def import_article(
@@ -675,9 +678,12 @@ def import_article(
     story as committed), and the new files are deleted if it does not commit,
     so no half-imported story or stray file is left behind.
     """
-    saved_names, committed = [], []
+    saved_names = []
     try:
         with transaction.atomic():
+            # Once this commits, the new files are the story's: none to delete. Registered
+            # before this import's other callbacks, so it runs before any of them can fail.
+            transaction.on_commit(saved_names.clear)
             plan = plan_import(parsed, force=force, replace=replace, lock=True)
             if plan.outcome == "skipped":
                 return plan
@@ -688,7 +694,6 @@ def import_article(
             article.byline = parsed.byline
             article.source = parsed.source
             article.summary = parsed.summary
-            article.body = parsed.body
             # A page that names no district is about the whole city.
             article.city_wide = not regions
             if published_at is not None:
@@ -707,24 +712,25 @@ def import_article(
                 photo = save_photo(article, photo_file, position)
                 saved_names.extend(photo.file_names())
                 photos.append(photo)
+            # The body, with each photo in its place, once the photos are saved.
             article.body = body_with_photos(parsed, photo_files, photos)
-            article.save(update_fields=["body"])
+            article.save(update_fields=["body"])  # pragma: no mutate (a full save writes the same row)
 
             article.import_record = {
                 "page": {"headline": parsed.headline, "date": local_date(parsed.published_at)},
                 "fields": field_hashes(article),
             }
             article.imported_at = timezone.now()
-            article.save(update_fields=["import_record", "imported_at"])
+            article.save(
+                update_fields=["import_record", "imported_at"]  # pragma: no mutate (a full save: same row)
+            )
             if parsed.old_address:
                 record_old_address(article, parsed.old_address)
-            transaction.on_commit(partial(committed.append, True))
     except BaseException:
         # Whatever stopped the import before it committed (an error, Ctrl-C),
         # its rows were rolled back; the files saved for them must go too. The
-        # error is re-raised. After the commit, the new files are the story's.
-        if not committed:
-            delete_stored_files(saved_names)
+        # error is re-raised.
+        delete_stored_files(saved_names)
         raise
     return ImportResult(article=article, outcome=plan.outcome, photos=photos)
 
