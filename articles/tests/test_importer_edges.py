@@ -45,7 +45,9 @@ def test_a_headline_may_fill_the_headline_column_but_not_overflow_it():
 
 
 def test_a_date_line_over_two_paragraphs_may_end_the_page():
-    parsed = parse_article_text("Metro line 6 opens\n\nBy Zhang Yi\n\n(China Daily) 2024-03-01\n", "p.txt", "k")
+    text = "Metro line 6 opens\n\nBy Zhang Yi\n\n(China Daily) 2024-03-01\n"
+
+    parsed = parse_article_text(text, "p.txt", "k")
 
     assert (parsed.byline, parsed.source, parsed.body) == ("By Zhang Yi", "China Daily", "")
     assert parsed.published_at.date().isoformat() == "2024-03-01"
@@ -99,15 +101,13 @@ def first_import(folder, text, **fields):
 
 @pytest.mark.django_db
 def test_a_story_the_newsroom_edited_is_skipped_and_a_page_naming_another_refused_by_default(tmp_path):
-    story = first_import(tmp_path, page("Tea harvest begins", "(x) | 2025-05-08", "Body."), byline="By Li Na")
+    text = page("Tea harvest begins", "(x) | 2025-05-08", "Body.")
+    story = first_import(tmp_path, text, byline="By Li Na")
+    another_story = parsed_page(tmp_path, page("Lanterns in Jimo", "(x) | 2025-02-12", "Other."))
 
-    skipped = import_article(
-        parsed_page(tmp_path, page("Tea harvest begins", "(x) | 2025-05-08", "Body.")), photo_files=[], regions=[]
-    )
+    skipped = import_article(parsed_page(tmp_path, text), photo_files=[], regions=[])
     with pytest.raises(NotTheSameStory):
-        import_article(
-            parsed_page(tmp_path, page("Lanterns in Jimo", "(x) | 2025-02-12", "Other.")), photo_files=[], regions=[]
-        )
+        import_article(another_story, photo_files=[], regions=[])
 
     assert (skipped.outcome, skipped.article) == ("skipped", story)
     assert "byline" in skipped.skipped_because
@@ -118,9 +118,9 @@ def test_a_story_the_newsroom_edited_is_skipped_and_a_page_naming_another_refuse
 def test_a_story_imported_before_records_is_known_by_its_date_under_a_corrected_headline(tmp_path):
     story = first_import(tmp_path, page("Tea harvest begin", "(x) | 2025-05-08", "Body."), import_record=None)
 
-    plan = plan_import(
-        parsed_page(tmp_path, page("Tea harvest begins", "(x) | 2025-05-08", "Body.")), force=False, replace=False
-    )
+    corrected = parsed_page(tmp_path, page("Tea harvest begins", "(x) | 2025-05-08", "Body."))
+
+    plan = plan_import(corrected, force=False, replace=False)
 
     assert (plan.outcome, plan.article) == ("skipped", story)
     assert plan.skipped_because.startswith("imported before the importer kept a record")
@@ -182,5 +182,6 @@ def test_an_import_locks_the_story_it_refreshes_until_it_commits(tmp_path):
     with CaptureQueriesContext(connection) as queries:
         import_article(parsed_page(tmp_path, text), photo_files=[], regions=[])
 
-    lookups = [query["sql"] for query in queries if 'WHERE "articles_article"."import_key" =' in query["sql"]]
+    lookup = 'WHERE "articles_article"."import_key" ='
+    lookups = [query["sql"] for query in queries if lookup in query["sql"]]
     assert lookups and all(sql.endswith("FOR UPDATE") for sql in lookups)
