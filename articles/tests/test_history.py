@@ -183,6 +183,10 @@ def test_a_second_editor_cannot_overwrite_the_first_and_keeps_their_typing(clien
     opened = Article.objects.get(pk=story.pk)  # both editors open the form now
 
     save(client, story, headline="Typhoon warning raised to orange")
+    # Saved a few minutes before the second editor's save, so the message's time is the first's.
+    Revision.objects.filter(pk=versions(story)[-1].revision_id).update(
+        date_created=timezone.now() - timedelta(minutes=7)
+    )
 
     signed_in(client, second_editor)
     typed = story_data(opened, body="Ferries are suspended; schools close at noon.")

@@ -73,6 +73,8 @@ def test_staff_see_the_pending_change_in_the_form_and_at_the_preview_link(client
     form = client.get(change_url(story)).content.decode()
     assert f'value="{PENDING}"' in form
     assert "Publish pending changes" in form and "Discard pending changes" in form
+    saved_at = timezone.localtime(PendingChange.objects.get(article=story).saved_at)
+    assert f"<strong>Pending changes</strong>, saved by editor on {saved_at:%Y-%m-%d %H:%M}:" in form
 
     client.logout()
     url, _ = preview_link(story)

@@ -117,6 +117,8 @@ def test_journalist_cannot_publish_by_posting_the_status(client, journalist):
     response = client.post(ADD_URL, story_data(status="published"))
     assert response.status_code == 200
     assert "You cannot move this story from Draft to Published." in form_errors(response)
+    form = response.context["adminform"].form
+    assert form.errors["status"] == ["You cannot move this story from Draft to Published."]
     assert not Article.objects.exists()
 
     story = draft_by(journalist)
@@ -523,3 +525,15 @@ def test_a_journalist_who_tags_cannot_move_anothers_draft_even_by_a_crafted_post
     assert response.status_code == 302, form_errors(response)
     story.refresh_from_db()
     assert story.status == Status.DRAFT and list(story.tags.names()) == ["Ferries"]
+
+
+def test_the_status_menu_offers_each_role_only_its_moves(client, journalist, editor):
+    story = draft_by(journalist)
+
+    def status_menu(user):
+        signed_in(client, user)
+        form = client.get(change_url(story)).context["adminform"].form
+        return [value for value, _ in form.fields["status"].widget.choices]
+
+    assert status_menu(journalist) == [Status.DRAFT, Status.IN_REVIEW]
+    assert status_menu(editor) == [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED]
