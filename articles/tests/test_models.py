@@ -190,3 +190,14 @@ def test_a_photo_is_named_by_its_caption_cut_to_sixty_characters_else_its_file_n
     assert str(photo) == "tea.jpg"
     photo.original_name = ""
     assert str(photo) == photo.image.name and photo.image.name.startswith("photos/")
+
+
+def test_stories_published_at_the_same_moment_are_listed_last_added_first():
+    """Ties on the publication time go to the newest id, on every list and whatever the database's plan."""
+    laixi = Region.objects.get(slug="laixi")
+    moment = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    stories = [make_article(regions=[laixi], published_at=moment) for _ in range(5)]
+    last_added_first = stories[::-1]
+
+    assert Article.objects.published().latest_by_region(per_region=3)[laixi.pk] == last_added_first[:3]
+    assert list(Article.objects.published().lead_then_latest(4)) == last_added_first[:4]
