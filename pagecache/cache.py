@@ -323,7 +323,7 @@ class PageCacheMiddleware:
             timeout = settings.PAGE_CACHE_SECONDS
             if expires != NEVER:
                 timeout = max(1, min(timeout, int(expires - now()) + 1))
-            headers = tuple((name, value) for name, value in response.items() if name != "X-Page-Cache")
+            headers = tuple(response.items())  # before its X-Page-Cache header is set
             cache.set(key, Entry(generation, expires, response.status_code, headers, response.content), timeout)
         response["X-Page-Cache"] = "miss"
         return conditional(request, response)

@@ -604,3 +604,33 @@ def test_a_streamed_reader_page_gets_no_etag_and_keeps_its_stream():
     assert not response.has_header("ETag")
     assert b"".join(response.streaming_content) == b"part one, part two"
     assert "public" in response["Cache-Control"] and response["Last-Modified"]
+
+
+def stored_page_lifetimes(start):
+    """Seconds from `start` until each stored page's entry leaves the cache."""
+    return [expiry - start.timestamp() for key, expiry in cache._expire_info.items() if "pagecache:page" in key]
+
+
+def test_a_page_is_stored_for_page_cache_seconds_or_until_just_after_the_next_publication(
+    client, story, settings, committed
+):
+    """Past its use an entry is never served; it also leaves the cache then, not later."""
+    settings.PAGE_CACHE_SECONDS = 1000
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        client.get("/regions/laoshan/")
+    assert stored_page_lifetimes(start) == [1000]
+
+    cache.clear()
+    with committed():
+        make_article(headline="Out soon", published_at=start + timedelta(seconds=100.4))
+    with time_machine.travel(start, tick=False):
+        client.get("/regions/laoshan/")
+    assert stored_page_lifetimes(start) == [101]  # the whole second after it
+
+    cache.clear()
+    with committed():
+        Article.objects.update(published_at=start + timedelta(seconds=0.2))
+    with time_machine.travel(start, tick=False):
+        client.get("/regions/laoshan/")
+    assert stored_page_lifetimes(start) == [1]  # at least a second
