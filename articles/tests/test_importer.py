@@ -208,6 +208,9 @@ def test_split_caption_and_credit():
         "The [old] pier at dusk.",
         "Zhang Yi",
     )
+    # A credit over two lines of the page is one line, single-spaced.
+    credit_over_two_lines = "Pickers at work. [Photo by\n  Zhang Yi ]"
+    assert split_caption_and_credit(credit_over_two_lines) == ("Pickers at work.", "Photo by Zhang Yi")
 
 
 def test_alt_text_is_the_captions_first_sentence_within_300_characters():

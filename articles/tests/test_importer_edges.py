@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.importer import (
     HEADLINE_MAX_LENGTH,
+    IMPORT_KEY_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     MalformedFile,
     NotTheSameStory,
@@ -185,3 +186,43 @@ def test_an_import_locks_the_story_it_refreshes_until_it_commits(tmp_path):
     lookup = 'WHERE "articles_article"."import_key" ='
     lookups = [query["sql"] for query in queries if lookup in query["sql"]]
     assert lookups and all(sql.endswith("FOR UPDATE") for sql in lookups)
+
+
+# --- The page's text at its edges ---------------------------------------------------------
+
+
+def test_a_page_known_only_by_its_file_has_no_older_keys_to_try():
+    parsed = parse_article_text(page(), "p.txt", "file:a/p")
+
+    assert (parsed.import_key, parsed.older_keys, parsed.old_address) == ("file:a/p", (), "")
+
+
+def test_a_pages_address_may_fill_the_key_column_but_not_overflow_it():
+    host = "www.chinadaily.com.cn"
+    longest = "http://" + host + "/" + "a" * (IMPORT_KEY_MAX_LENGTH - len("url:") - len(host) - 1)
+    parsed = parse_article_text(f"URL: {longest}\n\n" + page(), "p.txt", "file:a/p")
+    assert len(parsed.import_key) == IMPORT_KEY_MAX_LENGTH
+
+    with pytest.raises(MalformedFile) as error:
+        parse_article_text(f"URL: {longest}a\n\n" + page(), "p.txt", "file:a/p")
+    assert "longer than" in str(error.value)
+
+
+@pytest.mark.parametrize("end", ["", "\n", "\n\n"])
+def test_a_page_of_only_a_url_line_is_refused_for_its_missing_headline(end):
+    with pytest.raises(MalformedFile) as error:
+        parse_article_text("\nURL: http://www.chinadaily.com.cn/a.html" + end, "p.txt", "k")
+
+    assert str(error.value) == "p.txt, line 2: no headline after the URL and Summary lines"
+
+
+def test_the_headline_may_follow_the_navigation_block_without_a_blank_line():
+    text = "Regions:\nLaixi\nJimo\nRegions>\nTea harvest begins\n\n(x) | 2025-05-08\n\nBody.\n"
+
+    assert parse_article_text(text, "p.txt", "k").headline == "Tea harvest begins"
+
+
+def test_the_last_paragraph_keeps_its_line_breaks_without_a_final_newline():
+    text = "Headline\n\n(x) | 2025-05-26\n\nFirst line\nsecond line"
+
+    assert parse_article_text(text, "p.txt", "k").body == "First line\nsecond line"

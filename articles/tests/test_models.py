@@ -201,3 +201,7 @@ def test_stories_published_at_the_same_moment_are_listed_last_added_first():
 
     assert Article.objects.published().latest_by_region(per_region=3)[laixi.pk] == last_added_first[:3]
     assert list(Article.objects.published().lead_then_latest(4)) == last_added_first[:4]
+
+
+def test_a_photo_row_without_an_image_names_no_files():
+    assert Photo(caption="Lost in a failed upload").file_names() == []

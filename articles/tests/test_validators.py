@@ -115,3 +115,15 @@ def test_a_refusal_carries_its_error_code_and_reason_for_the_forms_that_show_it(
     # A form tells this refusal from its other errors by the code (form.has_error(field, code)).
     assert rejected.value.code == "photo_rejected"
     assert rejected.value.reason == "is empty (0 bytes)"
+
+
+def test_a_jpeg_with_a_second_picture_is_a_jpeg():
+    """Cameras add a preview or a stereo pair (Pillow reads that as MPO): still a .jpg photo."""
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (64, 48), "navy"), Image.new("RGB", (64, 48), "teal")
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+
+    checked = check_photo_file(ContentFile(buffer.getvalue()), "stereo.jpg")
+
+    assert (checked.format, checked.width, checked.height) == ("JPEG", 64, 48)
+

@@ -99,4 +99,19 @@ def test_a_value_is_computed_when_the_cache_is_down(caplog):
         finally:
             caches["default"].close()
 
-    assert [record.getMessage() for record in caplog.records] == ["Page cache unreachable; computing years"] * 2
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == ["Page cache unreachable; computing years"] * 2
+    assert all(record.exc_info for record in caplog.records)  # with the cache's error
+
+
+def test_a_story_scheduled_sooner_brings_the_next_computation_forward():
+    start = timezone.now().replace(microsecond=0)
+    make_article(published_at=start + timedelta(minutes=10))
+    years = Counted()
+    with time_machine.travel(start, tick=False):
+        assert derived("years", years) == "years 1"
+        make_article(published_at=start + timedelta(minutes=5))
+        bump_generation()  # what the story's commit does
+        assert derived("years", years) == "years 2"
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        assert derived("years", years) == "years 3"
