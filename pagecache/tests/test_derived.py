@@ -38,6 +38,12 @@ class Counted:
         return f"{self.value} {self.runs}"
 
 
+def years_at(moment, years):
+    """derived("years", years) with the clock stopped at `moment`."""
+    with time_machine.travel(moment, tick=False):
+        return derived("years", years)
+
+
 def test_a_value_is_computed_once_per_generation_and_per_name():
     years, tags = Counted("years"), Counted("tags")
 
@@ -56,23 +62,17 @@ def test_a_value_is_computed_again_once_the_next_scheduled_publication_comes():
     make_article(published_at=start + timedelta(minutes=5))
     years = Counted()
 
-    with time_machine.travel(start, tick=False):
-        assert derived("years", years) == "years 1"
-    with time_machine.travel(start + timedelta(minutes=5) - timedelta(microseconds=1), tick=False):
-        assert derived("years", years) == "years 1"
-    with time_machine.travel(start + timedelta(minutes=5), tick=False):
-        assert derived("years", years) == "years 2"
+    assert years_at(start, years) == "years 1"
+    assert years_at(start + timedelta(minutes=5) - timedelta(microseconds=1), years) == "years 1"
+    assert years_at(start + timedelta(minutes=5), years) == "years 2"
 
 
 def test_a_value_is_kept_page_cache_seconds_at_most():
     start = timezone.now().replace(microsecond=0)
     years = Counted()
-    with time_machine.travel(start, tick=False):
-        derived("years", years)
-    with time_machine.travel(start + timedelta(seconds=999), tick=False):
-        assert derived("years", years) == "years 1"
-    with time_machine.travel(start + timedelta(seconds=1001), tick=False):
-        assert derived("years", years) == "years 2"
+    assert years_at(start, years) == "years 1"
+    assert years_at(start + timedelta(seconds=999), years) == "years 1"
+    assert years_at(start + timedelta(seconds=1001), years) == "years 2"
 
 
 def test_a_value_is_computed_every_time_with_the_content_cache_off(settings):
@@ -108,10 +108,8 @@ def test_a_story_scheduled_sooner_brings_the_next_computation_forward():
     start = timezone.now().replace(microsecond=0)
     make_article(published_at=start + timedelta(minutes=10))
     years = Counted()
-    with time_machine.travel(start, tick=False):
-        assert derived("years", years) == "years 1"
-        make_article(published_at=start + timedelta(minutes=5))
-        bump_generation()  # what the story's commit does
-        assert derived("years", years) == "years 2"
-    with time_machine.travel(start + timedelta(minutes=5), tick=False):
-        assert derived("years", years) == "years 3"
+    assert years_at(start, years) == "years 1"
+    make_article(published_at=start + timedelta(minutes=5))
+    bump_generation()  # what the story's commit does
+    assert years_at(start, years) == "years 2"
+    assert years_at(start + timedelta(minutes=5), years) == "years 3"
